@@ -1,0 +1,349 @@
+//! Hashes: the fingerprints that name every transaction and block.
+//!
+//! Bitcoin names things by hashing their serialisation. A transaction is named by its
+//! *txid*, the double SHA-256 (`sha256d`) of its serialisation without witnesses; BIP141
+//! adds the *wtxid*, the same hash over the full serialisation. A block is named by the
+//! `sha256d` of its 80-byte header. Addresses use `hash160` (RIPEMD-160 of SHA-256) of a
+//! key or script, and taproot (BIP340/341) uses *tagged hashes*, SHA-256 with a domain
+//! prefix so that a hash made for one purpose can never be replayed for another.
+//!
+//! The 32 bytes are kept in the order the hash function produced them ("internal order").
+//! Humans see them reversed: Satoshi's code printed hashes as little-endian 256-bit
+//! numbers, so the genesis block shows as `000000000019d6...` although its hash ends in
+//! those zero bytes. [`Txid`], [`Wtxid`] and [`BlockHash`] display and parse in that
+//! reversed form, and are distinct types so that a txid cannot be passed for a block hash.
+//!
+//! References: BIP141 "Transaction ID"; BIP340 "Design" (tagged hashes); Core `src/hash.h`,
+//! `src/uint256.h` (`GetHex` reverses).
+
+use core::fmt;
+use core::str::FromStr;
+
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::encoding::{Decode, DecodeError, Encode, Reader, WriteBytes};
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// SHA-256 applied twice, Bitcoin's hash for txids, block hashes and checksums.
+pub fn sha256d(data: &[u8]) -> [u8; 32] {
+    sha256(&sha256(data))
+}
+
+/// RIPEMD-160 of SHA-256: the 20-byte hash inside P2PKH, P2SH and P2WPKH outputs.
+pub fn hash160(data: &[u8]) -> [u8; 20] {
+    use ripemd::Ripemd160;
+    Ripemd160::digest(sha256(data)).into()
+}
+
+/// RIPEMD-160 of `data`, as `OP_RIPEMD160` computes it.
+pub fn ripemd160(data: &[u8]) -> [u8; 20] {
+    use ripemd::Ripemd160;
+    Ripemd160::digest(data).into()
+}
+
+/// A BIP340 tagged hash: `SHA256(SHA256(tag) || SHA256(tag) || data)`.
+pub fn tagged_hash(tag: &str, data: &[u8]) -> [u8; 32] {
+    let mut engine = TaggedEngine::new(tag);
+    engine.write_bytes(data);
+    engine.finish()
+}
+
+/// A SHA-256 engine that accepts encoded bytes, for hashing a value as it is serialised.
+#[derive(Clone, Default)]
+pub struct Sha256Engine(Sha256);
+
+impl Sha256Engine {
+    /// A fresh engine.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The SHA-256 of everything written.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+
+    /// The double SHA-256 of everything written.
+    pub fn finish_double(self) -> [u8; 32] {
+        sha256(&self.finish())
+    }
+}
+
+impl WriteBytes for Sha256Engine {
+    #[inline]
+    fn write_bytes(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+/// An engine for one BIP340 tag, with the two tag-hash blocks already absorbed.
+///
+/// Clone a prepared engine to hash many messages under the same tag: the 64-byte prefix is
+/// then compressed once, not once per message.
+#[derive(Clone)]
+pub struct TaggedEngine(Sha256);
+
+impl TaggedEngine {
+    /// An engine for `tag` (e.g. `"TapLeaf"`, `"BIP0340/challenge"`).
+    pub fn new(tag: &str) -> Self {
+        let tag_hash = sha256(tag.as_bytes());
+        let mut inner = Sha256::new();
+        inner.update(tag_hash);
+        inner.update(tag_hash);
+        TaggedEngine(inner)
+    }
+
+    /// The tagged hash of everything written.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+impl WriteBytes for TaggedEngine {
+    #[inline]
+    fn write_bytes(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+/// Why a hash could not be parsed from hex.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HexError {
+    /// The string does not have the expected number of hex digits.
+    #[error("expected {expected} hex digits, found {found}")]
+    InvalidLength {
+        /// Digits expected.
+        expected: usize,
+        /// Digits found.
+        found: usize,
+    },
+    /// A character is not a hex digit.
+    #[error("invalid hex character {character:?} at position {position}")]
+    InvalidChar {
+        /// The character.
+        character: char,
+        /// Its byte position in the string.
+        position: usize,
+    },
+}
+
+/// Decodes hex (either case) into exactly `N` bytes.
+pub(crate) fn decode_hex_array<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
+    if s.len() != 2 * N {
+        return Err(HexError::InvalidLength {
+            expected: 2 * N,
+            found: s.len(),
+        });
+    }
+    let mut out = [0u8; N];
+    hex::decode_to_slice(s, &mut out).map_err(|e| match e {
+        hex::FromHexError::InvalidHexCharacter { c, index } => HexError::InvalidChar {
+            character: c,
+            position: index,
+        },
+        _ => HexError::InvalidLength {
+            expected: 2 * N,
+            found: s.len(),
+        },
+    })?;
+    Ok(out)
+}
+
+/// Writes bytes as lowercase hex.
+pub(crate) fn write_hex(f: &mut fmt::Formatter<'_>, bytes: impl IntoIterator<Item = u8>) -> fmt::Result {
+    for b in bytes {
+        write!(f, "{b:02x}")?;
+    }
+    Ok(())
+}
+
+/// A 32-byte hash type shown in Bitcoin's reversed hex.
+macro_rules! sha256d_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name([u8; 32]);
+
+        impl $name {
+            /// All zero bytes (e.g. the previous-block field of a genesis block).
+            pub const ZERO: Self = Self([0; 32]);
+
+            /// From the 32 bytes in internal (hash output) order.
+            pub const fn from_byte_array(bytes: [u8; 32]) -> Self {
+                Self(bytes)
+            }
+
+            /// The 32 bytes in internal (hash output) order.
+            pub const fn to_byte_array(self) -> [u8; 32] {
+                self.0
+            }
+
+            /// The 32 bytes in internal (hash output) order.
+            pub const fn as_byte_array(&self) -> &[u8; 32] {
+                &self.0
+            }
+
+            /// Parses the reversed hex that Bitcoin shows, in a `const` context.
+            ///
+            /// For constants compiled into sou (genesis hashes, checkpoints): a malformed
+            /// literal stops the build.
+            pub const fn from_display_hex_const(s: &str) -> Self {
+                Self(crate::hashes::const_reversed_hex(s))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                crate::hashes::write_hex(f, self.0.iter().rev().copied())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = HexError;
+            /// Parses reversed hex, as shown by block explorers and Core's RPC.
+            fn from_str(s: &str) -> Result<Self, HexError> {
+                let mut bytes = crate::hashes::decode_hex_array::<32>(s)?;
+                bytes.reverse();
+                Ok(Self(bytes))
+            }
+        }
+
+        impl Encode for $name {
+            #[inline]
+            fn encode_to<W: WriteBytes + ?Sized>(&self, w: &mut W) {
+                w.write_bytes(&self.0);
+            }
+            #[inline]
+            fn encoded_len(&self) -> usize {
+                32
+            }
+        }
+
+        impl Decode for $name {
+            #[inline]
+            fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                Ok(Self(r.read_array()?))
+            }
+        }
+    };
+}
+
+sha256d_newtype!(
+    /// A transaction id: `sha256d` of the transaction serialised without witnesses.
+    Txid
+);
+sha256d_newtype!(
+    /// A witness transaction id (BIP141): `sha256d` of the full serialisation.
+    Wtxid
+);
+sha256d_newtype!(
+    /// A block hash: `sha256d` of the 80-byte header.
+    BlockHash
+);
+sha256d_newtype!(
+    /// A node of a block's transaction merkle tree; the root goes in the header.
+    TxMerkleNode
+);
+sha256d_newtype!(
+    /// A node of a block's witness merkle tree (BIP141), built from wtxids.
+    WitnessMerkleNode
+);
+
+/// Decodes reversed display hex at compile time.
+pub(crate) const fn const_reversed_hex(s: &str) -> [u8; 32] {
+    let s = s.as_bytes();
+    assert!(s.len() == 64, "a 32-byte hash is 64 hex digits");
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        let hi = const_hex_digit(s[2 * i]);
+        let lo = const_hex_digit(s[2 * i + 1]);
+        out[31 - i] = (hi << 4) | lo;
+        i += 1;
+    }
+    out
+}
+
+const fn const_hex_digit(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => panic!("not a hex digit"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_digests() {
+        // FIPS 180-2 "abc" and the empty string.
+        assert_eq!(
+            hex::encode(sha256(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            hex::encode(sha256d(b"")),
+            "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456"
+        );
+        assert_eq!(
+            hex::encode(hash160(b"")),
+            "b472a266d0bd89c13706a4132ccfb16f7c3b9fcb"
+        );
+        assert_eq!(
+            hex::encode(ripemd160(b"")),
+            "9c1185a5c5e9fc54612808977ee8f548b2258d31"
+        );
+    }
+
+    #[test]
+    fn tagged_hash_is_the_bip340_construction() {
+        let tag = sha256(b"TapLeaf");
+        let mut pre = Vec::new();
+        pre.extend_from_slice(&tag);
+        pre.extend_from_slice(&tag);
+        pre.extend_from_slice(b"message");
+        assert_eq!(tagged_hash("TapLeaf", b"message"), sha256(&pre));
+    }
+
+    #[test]
+    fn hashes_show_reversed() {
+        let genesis: BlockHash = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
+            .parse()
+            .unwrap();
+        assert_eq!(genesis.to_byte_array()[31], 0x00);
+        assert_eq!(genesis.to_byte_array()[0], 0x6f);
+        assert_eq!(
+            genesis.to_string(),
+            "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
+        );
+        assert_eq!(
+            genesis,
+            BlockHash::from_display_hex_const(
+                "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
+            )
+        );
+        assert!(matches!(
+            "00".parse::<Txid>(),
+            Err(HexError::InvalidLength { expected: 64, found: 2 })
+        ));
+        assert!(matches!(
+            "zz00000000000000000000000000000000000000000000000000000000000000".parse::<Txid>(),
+            Err(HexError::InvalidChar { character: 'z', position: 0 })
+        ));
+    }
+}

@@ -1,0 +1,21 @@
+//! # sou: Bitcoin, read from the code
+//!
+//! sou answers three questions with code that runs: how do you pay in bitcoin, how are new
+//! coins made, and how does a network of nodes agree on one history. This facade crate
+//! re-exports the member crates as modules, and the everyday types at its root.
+//!
+//! | module | crate | what it holds |
+//! | --- | --- | --- |
+//! | [`primitives`] | `sou-primitives` | encoding, hashes, amounts, scripts, transactions, blocks, networks |
+//!
+//! ```
+//! let genesis = sou::Network::Mainnet.params().genesis_block();
+//! println!("{}", genesis.block_hash());
+//! ```
+
+pub use sou_primitives as primitives;
+
+pub use sou_primitives::{
+    Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script, Target,
+    Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid,
+};
