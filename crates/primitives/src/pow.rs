@@ -334,9 +334,13 @@ impl CompactTarget {
     /// Expands to 256 bits with Core's sign and overflow flags (`SetCompact`).
     pub fn expand(self) -> ExpandedCompact {
         let size = self.0 >> 24;
-        let word = self.0 & 0x007f_ffff;
+        let mut word = self.0 & 0x007f_ffff;
+        // As in Core, a small exponent shifts the mantissa itself, and the sign and
+        // overflow flags below look at what is left of it: 0x00923456 is zero, not
+        // negative.
         let value = if size <= 3 {
-            U256::from_u64(u64::from(word >> (8 * (3 - size))))
+            word >>= 8 * (3 - size);
+            U256::from_u64(u64::from(word))
         } else {
             U256::from_u64(u64::from(word)).shl(8 * (size - 3))
         };
