@@ -21,9 +21,10 @@
 use crate::encoding::{
     compact_size_len, decode_list, encode_list, Decode, DecodeError, Encode, Reader, WriteBytes,
 };
+use crate::hashes::batch::Sha256dLanes;
 use crate::hashes::{sha256d, BlockHash, TxMerkleNode, WitnessMerkleNode};
 use crate::pow::CompactTarget;
-use crate::transaction::{Transaction, Weight, WITNESS_SCALE_FACTOR};
+use crate::transaction::{decode_with_spans, Transaction, TxIds, Weight, WITNESS_SCALE_FACTOR};
 
 /// The header of a block: 80 bytes, the part that proof of work hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -259,6 +260,32 @@ impl Encode for Block {
         BlockHeader::SIZE
             + compact_size_len(self.txdata.len() as u64)
             + self.txdata.iter().map(Encode::encoded_len).sum::<usize>()
+    }
+}
+
+impl Block {
+    /// Decodes a block that must take all of `bytes`, computing each transaction's txid and
+    /// wtxid from the bytes as read (see [`Transaction::decode_with_ids`]).
+    ///
+    /// This is how a node should take in a block from the network: validation needs every
+    /// id at once (merkle root, witness commitment, UTXO keys).
+    pub fn decode_with_ids(bytes: &[u8]) -> Result<(Block, Vec<TxIds>), DecodeError> {
+        let mut r = Reader::new(bytes);
+        let header = BlockHeader::decode_from(&mut r)?;
+        let count = r.read_count("transactions", Self::MIN_TX_LEN)?;
+        let mut txdata = Vec::with_capacity(count);
+        let mut ids = vec![TxIds::PLACEHOLDER; count];
+        // Each transaction's ids are queued for hashing as soon as it is decoded; the
+        // hashes come back, two lanes at a time, into their slot of `ids`.
+        let mut lanes = Sha256dLanes::new(|tag, digest| ids[tag / 3].set(tag, digest));
+        for slot in 0..count {
+            let (tx, spans) = decode_with_spans(&mut r)?;
+            spans.push_messages(bytes, &mut lanes, slot);
+            txdata.push(tx);
+        }
+        lanes.finish();
+        r.finish()?;
+        Ok((Block { header, txdata }, ids))
     }
 }
 

@@ -24,6 +24,8 @@ use thiserror::Error;
 
 use crate::encoding::{Decode, DecodeError, Encode, Reader, WriteBytes};
 
+pub(crate) mod batch;
+
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
@@ -31,7 +33,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// SHA-256 applied twice, Bitcoin's hash for txids, block hashes and checksums.
 pub fn sha256d(data: &[u8]) -> [u8; 32] {
-    sha256(&sha256(data))
+    sha256_of_digest(&sha256(data))
 }
 
 /// RIPEMD-160 of SHA-256: the 20-byte hash inside P2PKH, P2SH and P2WPKH outputs.
@@ -53,9 +55,45 @@ pub fn tagged_hash(tag: &str, data: &[u8]) -> [u8; 32] {
     engine.finish()
 }
 
-/// A SHA-256 engine that accepts encoded bytes, for hashing a value as it is serialised.
-#[derive(Clone, Default)]
-pub struct Sha256Engine(Sha256);
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const SHA256_IV: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/// A streaming SHA-256 that accepts encoded bytes, for hashing a value as it is serialised.
+///
+/// Serialising a transaction makes many tiny writes (4-byte version, 1-byte lengths,
+/// 36-byte outpoints). This engine copies them into a 64-byte block buffer and hands full
+/// blocks to the `sha2` crate's compression function (SHA-NI or ARMv8 instructions where
+/// the CPU has them), and compresses long writes straight from the caller's slice, as
+/// Core's `CSHA256::Write` does. Its state is also what a miner caches as the *midstate*.
+#[derive(Clone)]
+pub struct Sha256Engine {
+    state: [u32; 8],
+    buffer: [u8; 64],
+    buffered: usize,
+    total_len: u64,
+}
+
+impl Default for Sha256Engine {
+    fn default() -> Self {
+        Sha256Engine {
+            state: SHA256_IV,
+            buffer: [0; 64],
+            buffered: 0,
+            total_len: 0,
+        }
+    }
+}
+
+/// Compresses whole 64-byte blocks into `state`.
+#[inline]
+pub(crate) fn compress_blocks(state: &mut [u32; 8], data: &[u8]) {
+    use sha2::digest::generic_array::GenericArray;
+    for block in data.chunks_exact(64) {
+        sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+    }
+}
 
 impl Sha256Engine {
     /// A fresh engine.
@@ -63,21 +101,74 @@ impl Sha256Engine {
         Self::default()
     }
 
+    /// The internal state after the bytes written so far, when they are a whole number of
+    /// 64-byte blocks (a mining midstate); `None` otherwise.
+    pub fn midstate(&self) -> Option<[u32; 8]> {
+        (self.buffered == 0).then_some(self.state)
+    }
+
     /// The SHA-256 of everything written.
-    pub fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
+    pub fn finish(mut self) -> [u8; 32] {
+        // FIPS 180-4, 5.1.1: a 1 bit, zeros to 56 mod 64 bytes, the length in bits.
+        let bit_len = self.total_len.wrapping_mul(8);
+        let mut pad = [0u8; 72];
+        pad[0] = 0x80;
+        let pad_len = if self.buffered < 56 { 56 - self.buffered } else { 120 - self.buffered };
+        pad[pad_len..pad_len + 8].copy_from_slice(&bit_len.to_be_bytes());
+        self.write_bytes(&pad[..pad_len + 8]);
+        debug_assert_eq!(self.buffered, 0);
+        let mut out = [0u8; 32];
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        out
     }
 
     /// The double SHA-256 of everything written.
     pub fn finish_double(self) -> [u8; 32] {
-        sha256(&self.finish())
+        sha256_of_digest(&self.finish())
     }
+}
+
+/// SHA-256 of a 32-byte digest: one padded block, one compression (the second half of
+/// every `sha256d`).
+#[inline]
+fn sha256_of_digest(digest: &[u8; 32]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(digest);
+    block[32] = 0x80;
+    // Message length in bits (256), big-endian, in the last 8 bytes.
+    block[62] = 0x01;
+    let mut state = SHA256_IV;
+    compress_blocks(&mut state, &block);
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 impl WriteBytes for Sha256Engine {
     #[inline]
-    fn write_bytes(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+    fn write_bytes(&mut self, mut bytes: &[u8]) {
+        self.total_len = self.total_len.wrapping_add(bytes.len() as u64);
+        if self.buffered > 0 {
+            let take = bytes.len().min(64 - self.buffered);
+            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&bytes[..take]);
+            self.buffered += take;
+            bytes = &bytes[take..];
+            if self.buffered < 64 {
+                return;
+            }
+            let block = self.buffer;
+            compress_blocks(&mut self.state, &block);
+            self.buffered = 0;
+        }
+        let whole = bytes.len() - bytes.len() % 64;
+        compress_blocks(&mut self.state, &bytes[..whole]);
+        let rest = &bytes[whole..];
+        self.buffer[..rest.len()].copy_from_slice(rest);
+        self.buffered = rest.len();
     }
 }
 
@@ -308,6 +399,35 @@ mod tests {
             hex::encode(ripemd160(b"")),
             "9c1185a5c5e9fc54612808977ee8f548b2258d31"
         );
+    }
+
+    #[test]
+    fn second_hash_fast_path_matches_sha2() {
+        for seed in 0..8u8 {
+            let digest = sha256(&[seed]);
+            assert_eq!(sha256_of_digest(&digest), sha256(&digest));
+        }
+    }
+
+    #[test]
+    fn streaming_engine_matches_sha2_for_every_split() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
+        for len in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300] {
+            for split in [0, 1, 7, 63, 64, 100] {
+                let split = split.min(len);
+                let mut engine = Sha256Engine::new();
+                engine.write_bytes(&data[..split]);
+                for chunk in data[split..len].chunks(5) {
+                    engine.write_bytes(chunk);
+                }
+                assert_eq!(engine.finish(), sha256(&data[..len]), "len {len} split {split}");
+            }
+        }
+        let mut engine = Sha256Engine::new();
+        engine.write_bytes(&[0; 64]);
+        assert!(engine.midstate().is_some());
+        engine.write_bytes(&[0]);
+        assert!(engine.midstate().is_none());
     }
 
     #[test]

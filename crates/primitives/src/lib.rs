@@ -47,4 +47,4 @@ pub use hashes::{BlockHash, TxMerkleNode, Txid, WitnessMerkleNode, Wtxid};
 pub use network::{Network, Params};
 pub use pow::{CompactTarget, Target, Work, U256};
 pub use script::Script;
-pub use transaction::{OutPoint, Transaction, TxIn, TxOut, Weight, Witness};
+pub use transaction::{OutPoint, Transaction, TxIds, TxIn, TxOut, Weight, Witness};

@@ -26,39 +26,84 @@ pub const MAX_SCRIPT_SIZE: usize = 10_000;
 /// The largest element a script may push (`MAX_SCRIPT_ELEMENT_SIZE`).
 pub const MAX_SCRIPT_ELEMENT_SIZE: usize = 520;
 
+/// How many bytes a [`Script`] keeps inline before it moves them to the heap.
+///
+/// Core's `CScript` is a `prevector<28>` for the same reason: almost every output script
+/// (P2WPKH 22 bytes, P2SH 23, P2PKH 25, P2WSH and P2TR 34) is short, and a block holds
+/// thousands of them. Keeping them inline spares one allocation each.
+const INLINE_LEN: usize = 38;
+
 /// A script: the raw bytes of a locking or unlocking program.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Script(Vec<u8>);
+#[derive(Clone)]
+pub struct Script(Repr);
+
+/// The storage of a script. Invariant: `Inline` exactly when the length is at most
+/// [`INLINE_LEN`], so equal scripts always have equal representations.
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE_LEN] },
+    Heap(Vec<u8>),
+}
 
 impl Script {
     /// The empty script.
     pub const fn new() -> Script {
-        Script(Vec::new())
+        Script(Repr::Inline {
+            len: 0,
+            bytes: [0; INLINE_LEN],
+        })
     }
 
     /// A script from raw bytes (no validation: any bytes are a script).
     pub fn from_bytes(bytes: Vec<u8>) -> Script {
-        Script(bytes)
+        if bytes.len() <= INLINE_LEN {
+            Script::from_slice(&bytes)
+        } else {
+            Script(Repr::Heap(bytes))
+        }
+    }
+
+    /// A script copied from a byte slice.
+    pub fn from_slice(bytes: &[u8]) -> Script {
+        if bytes.len() <= INLINE_LEN {
+            let mut inline = [0; INLINE_LEN];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            // At most INLINE_LEN (38), which fits in a u8.
+            Script(Repr::Inline {
+                len: bytes.len() as u8,
+                bytes: inline,
+            })
+        } else {
+            Script(Repr::Heap(bytes.to_vec()))
+        }
     }
 
     /// The raw bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(v) => v,
+        }
     }
 
     /// The raw bytes, by value.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.0
+        match self.0 {
+            Repr::Inline { .. } => self.as_bytes().to_vec(),
+            Repr::Heap(v) => v,
+        }
     }
 
     /// Length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
     /// True for the empty script.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
     /// Starts a [`Builder`].
@@ -68,7 +113,7 @@ impl Script {
 
     /// Walks the instructions.
     pub fn instructions(&self) -> Instructions<'_> {
-        Instructions::new(&self.0)
+        Instructions::new(self.as_bytes())
     }
 
     /// Core's assembly form, e.g. `OP_DUP OP_HASH160 1a2b... OP_EQUALVERIFY OP_CHECKSIG`.
@@ -105,7 +150,7 @@ impl Script {
     /// A witness program is a version opcode (`OP_0`, `OP_1`..`OP_16`) followed by one
     /// direct push of 2 to 40 bytes, and nothing else (Core `CScript::IsWitnessProgram`).
     pub fn witness_program(&self) -> Option<(u8, &[u8])> {
-        let b = &self.0;
+        let b = self.as_bytes();
         if b.len() < 4 || b.len() > 42 {
             return None;
         }
@@ -126,7 +171,7 @@ impl Script {
 
     /// True for the P2SH pattern `OP_HASH160 <20 bytes> OP_EQUAL` (BIP16), exactly 23 bytes.
     pub fn is_p2sh(&self) -> bool {
-        let b = &self.0;
+        let b = self.as_bytes();
         b.len() == 23
             && b[0] == opcodes::OP_HASH160.to_u8()
             && b[1] == 0x14
@@ -135,7 +180,7 @@ impl Script {
 
     /// True for P2PKH: `OP_DUP OP_HASH160 <20 bytes> OP_EQUALVERIFY OP_CHECKSIG`.
     pub fn is_p2pkh(&self) -> bool {
-        let b = &self.0;
+        let b = self.as_bytes();
         b.len() == 25
             && b[0] == opcodes::OP_DUP.to_u8()
             && b[1] == opcodes::OP_HASH160.to_u8()
@@ -162,7 +207,8 @@ impl Script {
     /// True if no spend can ever satisfy it: it starts with `OP_RETURN` or is longer than
     /// [`MAX_SCRIPT_SIZE`] (Core `CScript::IsUnspendable`).
     pub fn is_unspendable(&self) -> bool {
-        self.0.first() == Some(&opcodes::OP_RETURN.to_u8()) || self.0.len() > MAX_SCRIPT_SIZE
+        let b = self.as_bytes();
+        b.first() == Some(&opcodes::OP_RETURN.to_u8()) || b.len() > MAX_SCRIPT_SIZE
     }
 
     /// True if every instruction is a push (`OP_16` and below), the form BIP62/BIP16
@@ -177,15 +223,47 @@ impl Script {
     }
 }
 
+impl Default for Script {
+    fn default() -> Script {
+        Script::new()
+    }
+}
+
+impl PartialEq for Script {
+    fn eq(&self, other: &Script) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Script {}
+
+impl PartialOrd for Script {
+    fn partial_cmp(&self, other: &Script) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Script {
+    fn cmp(&self, other: &Script) -> core::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl core::hash::Hash for Script {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
 impl From<Vec<u8>> for Script {
     fn from(bytes: Vec<u8>) -> Script {
-        Script(bytes)
+        Script::from_bytes(bytes)
     }
 }
 
 impl AsRef<[u8]> for Script {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self.as_bytes()
     }
 }
 
@@ -205,18 +283,18 @@ impl fmt::Debug for Script {
 impl Encode for Script {
     #[inline]
     fn encode_to<W: WriteBytes + ?Sized>(&self, w: &mut W) {
-        write_var_bytes(w, &self.0);
+        write_var_bytes(w, self.as_bytes());
     }
     #[inline]
     fn encoded_len(&self) -> usize {
-        var_bytes_len(self.0.len())
+        var_bytes_len(self.len())
     }
 }
 
 impl Decode for Script {
     #[inline]
     fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Script(r.read_var_bytes()?.to_vec()))
+        Ok(Script::from_slice(r.read_var_bytes()?))
     }
 }
 
@@ -394,7 +472,7 @@ impl Builder {
 
     /// The script built.
     pub fn into_script(self) -> Script {
-        Script(self.0)
+        Script::from_bytes(self.0)
     }
 }
 

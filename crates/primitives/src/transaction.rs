@@ -26,6 +26,7 @@ use crate::encoding::{
     compact_size_len, decode_list, encode_list, list_len, write_compact_size, Decode, DecodeError, Encode,
     Reader, WriteBytes,
 };
+use crate::hashes::batch::{Pieces, Sha256dLanes};
 use crate::hashes::{Sha256Engine, Txid, Wtxid};
 use crate::script::Script;
 
@@ -434,38 +435,154 @@ impl Decode for Transaction {
     /// either); non-zero means the input and output lists follow. Flag bit 1 announces the
     /// witnesses, which may not all be empty; any other flag bit is an error.
     fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let version = r.read_u32_le()?;
-        let mut flags = 0u8;
-        let mut input: Vec<TxIn> = decode_list(r, "inputs", TxIn::MIN_ENCODED_LEN)?;
-        let mut output = Vec::new();
-        if input.is_empty() {
-            flags = r.read_u8()?;
-            if flags != 0 {
-                input = decode_list(r, "inputs", TxIn::MIN_ENCODED_LEN)?;
-                output = decode_list(r, "outputs", TxOut::MIN_ENCODED_LEN)?;
-            }
+        Ok(decode_with_spans(r)?.0)
+    }
+}
+
+/// Where the parts of a decoded transaction lie in the input.
+pub(crate) struct Spans {
+    /// Offset of the version.
+    start: usize,
+    /// Offsets of the input and output lists, which the txid hashes.
+    body: (usize, usize),
+    /// Offset just after the lock time.
+    end: usize,
+    /// Whether the BIP144 form was read.
+    pub(crate) witness: bool,
+}
+
+impl Spans {
+    /// What the txid hashes: the legacy serialisation. For a transaction read in the legacy
+    /// form that is all its bytes; for a BIP144 one, the version, the input and output
+    /// lists, and the lock time, skipping the marker, flag and witnesses.
+    pub(crate) fn txid_message<'a>(&self, data: &'a [u8]) -> Pieces<'a> {
+        if self.witness {
+            Pieces::three(
+                &data[self.start..self.start + 4],
+                &data[self.body.0..self.body.1],
+                &data[self.end - 4..self.end],
+            )
         } else {
+            Pieces::one(&data[self.start..self.end])
+        }
+    }
+
+    /// What the wtxid hashes: every byte read.
+    pub(crate) fn wtxid_message<'a>(&self, data: &'a [u8]) -> Pieces<'a> {
+        Pieces::one(&data[self.start..self.end])
+    }
+
+    /// Queues the messages for this transaction's ids, tagged for [`TxIds::set`] with
+    /// `slot`: one message (both ids) without witnesses, two with them.
+    pub(crate) fn push_messages<'a, F: FnMut(usize, [u8; 32])>(
+        &self,
+        data: &'a [u8],
+        lanes: &mut Sha256dLanes<'a, F>,
+        slot: usize,
+    ) {
+        if self.witness {
+            lanes.push(3 * slot + TxIds::TXID, self.txid_message(data));
+            lanes.push(3 * slot + TxIds::WTXID, self.wtxid_message(data));
+        } else {
+            lanes.push(3 * slot + TxIds::BOTH, self.txid_message(data));
+        }
+    }
+}
+
+pub(crate) fn decode_with_spans(r: &mut Reader<'_>) -> Result<(Transaction, Spans), DecodeError> {
+    let start = r.position();
+    let version = r.read_u32_le()?;
+    let mut flags = 0u8;
+    let mut body_start = r.position();
+    let mut input: Vec<TxIn> = decode_list(r, "inputs", TxIn::MIN_ENCODED_LEN)?;
+    let mut output = Vec::new();
+    if input.is_empty() {
+        flags = r.read_u8()?;
+        if flags != 0 {
+            body_start = r.position();
+            input = decode_list(r, "inputs", TxIn::MIN_ENCODED_LEN)?;
             output = decode_list(r, "outputs", TxOut::MIN_ENCODED_LEN)?;
         }
-        if flags & 1 != 0 {
-            flags ^= 1;
-            for txin in &mut input {
-                txin.witness = Witness::decode_from(r)?;
-            }
-            if input.iter().all(|i| i.witness.is_empty()) {
-                return Err(DecodeError::SuperfluousWitnessRecord);
-            }
+    } else {
+        output = decode_list(r, "outputs", TxOut::MIN_ENCODED_LEN)?;
+    }
+    let body_end = r.position();
+    let witness = flags & 1 != 0;
+    if witness {
+        flags ^= 1;
+        for txin in &mut input {
+            txin.witness = Witness::decode_from(r)?;
         }
-        if flags != 0 {
-            return Err(DecodeError::UnknownOptionalData { flags });
+        if input.iter().all(|i| i.witness.is_empty()) {
+            return Err(DecodeError::SuperfluousWitnessRecord);
         }
-        let lock_time = r.read_u32_le()?;
-        Ok(Transaction {
-            version,
-            input,
-            output,
-            lock_time,
-        })
+    }
+    if flags != 0 {
+        return Err(DecodeError::UnknownOptionalData { flags });
+    }
+    let lock_time = r.read_u32_le()?;
+    let tx = Transaction {
+        version,
+        input,
+        output,
+        lock_time,
+    };
+    let spans = Spans {
+        start,
+        body: (body_start, body_end),
+        end: r.position(),
+        witness,
+    };
+    Ok((tx, spans))
+}
+
+/// A transaction's two ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TxIds {
+    /// The id without witnesses.
+    pub txid: Txid,
+    /// The id with witnesses (equal to the txid's bytes without them).
+    pub wtxid: Wtxid,
+}
+
+impl TxIds {
+    pub(crate) const PLACEHOLDER: TxIds = TxIds {
+        txid: Txid::ZERO,
+        wtxid: Wtxid::ZERO,
+    };
+    // Tags of hashed messages: `3 * slot + kind`.
+    const BOTH: usize = 0;
+    const TXID: usize = 1;
+    const WTXID: usize = 2;
+
+    /// Stores a digest tagged by [`Spans::push_messages`] for slot 0.
+    pub(crate) fn set(&mut self, tag: usize, digest: [u8; 32]) {
+        match tag % 3 {
+            Self::BOTH => {
+                self.txid = Txid::from_byte_array(digest);
+                self.wtxid = Wtxid::from_byte_array(digest);
+            }
+            Self::TXID => self.txid = Txid::from_byte_array(digest),
+            _ => self.wtxid = Wtxid::from_byte_array(digest),
+        }
+    }
+}
+
+impl Transaction {
+    /// Decodes a transaction and computes its txid and wtxid from the bytes just read.
+    ///
+    /// A node receives transactions as bytes; since decoding accepts only the canonical
+    /// serialisation, those bytes are exactly what [`Transaction::compute_txid`] would
+    /// rebuild, and hashing them in place skips re-serialising every field (the txid
+    /// hashes the version, the input and output lists, and the lock time, which lie in three
+    /// runs of the input; the wtxid the whole of it).
+    pub fn decode_with_ids(r: &mut Reader<'_>) -> Result<(Transaction, TxIds), DecodeError> {
+        let (tx, spans) = decode_with_spans(r)?;
+        let mut ids = TxIds::PLACEHOLDER;
+        let mut lanes = Sha256dLanes::new(|tag, digest| ids.set(tag, digest));
+        spans.push_messages(r.data(), &mut lanes, 0);
+        lanes.finish();
+        Ok((tx, ids))
     }
 }
 

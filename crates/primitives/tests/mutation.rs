@@ -73,10 +73,20 @@ fn a_hundred_thousand_mutations_of_a_real_block() {
     let (mut decoded, mut errors) = (0u32, 0u32);
     for round in 0..100_000 {
         let bytes = mutate(&mut rng, &original);
-        match deserialize::<Block>(&bytes) {
+        let result = deserialize::<Block>(&bytes);
+        // The decoder that hashes ids in two lanes must reach the same verdict.
+        let with_ids = Block::decode_with_ids(&bytes);
+        assert_eq!(with_ids.as_ref().map(|(b, _)| b), result.as_ref(), "round {round}");
+        match result {
             Ok(block) => {
                 decoded += 1;
                 assert_eq!(serialize(&block), bytes, "round {round}: decoded but re-encodes differently");
+                if let Ok((_, ids)) = &with_ids {
+                    for (tx, id) in block.txdata.iter().zip(ids) {
+                        assert_eq!(id.txid, tx.compute_txid(), "round {round}");
+                        assert_eq!(id.wtxid, tx.compute_wtxid(), "round {round}");
+                    }
+                }
                 // Hashing and sizing a decoded block must not panic either.
                 let _ = block.compute_merkle_root();
                 let _ = block.compute_witness_commitment();

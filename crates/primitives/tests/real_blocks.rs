@@ -12,6 +12,14 @@ use sou_primitives::{Block, BlockHash, Network, Script, Txid, Weight, Wtxid};
 /// Decodes, re-encodes and checks the block's own commitments; returns the block.
 fn check_block(label: &str, bytes: &[u8]) -> Block {
     let block: Block = deserialize(bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
+    // The ids hashed from the received bytes (two lanes) equal the ids of the
+    // re-serialised transactions (one at a time).
+    let (same, ids) = Block::decode_with_ids(bytes).unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert_eq!(same, block, "{label}: decode_with_ids decodes differently");
+    for (i, (tx, id)) in block.txdata.iter().zip(&ids).enumerate() {
+        assert_eq!(id.txid, tx.compute_txid(), "{label}: txid of tx {i}");
+        assert_eq!(id.wtxid, tx.compute_wtxid(), "{label}: wtxid of tx {i}");
+    }
     assert_eq!(serialize(&block), bytes, "{label}: re-encoding differs");
     assert_eq!(block.total_size(), bytes.len(), "{label}: total size");
     let merkle = block.compute_merkle_root();
