@@ -51,7 +51,9 @@ fn bench(c: &mut Criterion, bytes: &[u8]) {
             black_box(sha256d(black_box(bytes)))
         })
     });
-    group.bench_function("decode_txids_wtxids", |b| b.iter(|| decode_with_ids(black_box(bytes))));
+    group.bench_function("decode_txids_wtxids", |b| {
+        b.iter(|| decode_with_ids(black_box(bytes)))
+    });
     group.bench_function("decode_then_compute_ids", |b| {
         b.iter(|| decode_then_compute_ids(black_box(bytes)))
     });
@@ -66,7 +68,11 @@ fn median_ns(name: &str) -> Option<f64> {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir.join("criterion").join(GROUP).join(name).join("new/estimates.json");
+    let path = dir
+        .join("criterion")
+        .join(GROUP)
+        .join(name)
+        .join("new/estimates.json");
     let text = std::fs::read_to_string(path).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     json["median"]["point_estimate"].as_f64()
@@ -89,8 +95,26 @@ fn main() {
     };
     let mb_s = |ns: f64| bytes.len() as f64 / ns * 1e3;
     println!("\nmedians ({} bytes):", bytes.len());
-    println!("  baseline sha256d x2      {:>8.3} ms  {:>7.1} MB/s", base / 1e6, mb_s(base));
-    println!("  decode + txids + wtxids  {:>8.3} ms  {:>7.1} MB/s  ratio {:.3}", ids / 1e6, mb_s(ids), ids / base);
-    println!("  decode, then re-serialise for ids {:>8.3} ms  ratio {:.3}", recompute / 1e6, recompute / base);
-    println!("  decode only              {:>8.3} ms  {:>7.1} MB/s  ratio {:.3}", decode / 1e6, mb_s(decode), decode / base);
+    println!(
+        "  baseline sha256d x2      {:>8.3} ms  {:>7.1} MB/s",
+        base / 1e6,
+        mb_s(base)
+    );
+    println!(
+        "  decode + txids + wtxids  {:>8.3} ms  {:>7.1} MB/s  ratio {:.3}",
+        ids / 1e6,
+        mb_s(ids),
+        ids / base
+    );
+    println!(
+        "  decode, then re-serialise for ids {:>8.3} ms  ratio {:.3}",
+        recompute / 1e6,
+        recompute / base
+    );
+    println!(
+        "  decode only              {:>8.3} ms  {:>7.1} MB/s  ratio {:.3}",
+        decode / 1e6,
+        mb_s(decode),
+        decode / base
+    );
 }

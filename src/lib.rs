@@ -16,6 +16,6 @@
 pub use sou_primitives as primitives;
 
 pub use sou_primitives::{
-    Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script, Target,
-    Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid,
+    Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script,
+    Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid,
 };

@@ -140,11 +140,16 @@ impl Amount {
         let whole_btc: i64 = if whole.is_empty() {
             0
         } else {
-            whole.parse().map_err(|_| ParseAmountError::InvalidCharacter)?
+            whole
+                .parse()
+                .map_err(|_| ParseAmountError::InvalidCharacter)?
         };
+        // The first decimal counts 10,000,000 satoshis, the eighth one.
         let mut frac_sat: i64 = 0;
-        for (i, b) in frac.bytes().enumerate() {
-            frac_sat += i64::from(b - b'0') * 10i64.pow(7 - i as u32);
+        let mut scale: i64 = 10_000_000;
+        for b in frac.bytes() {
+            frac_sat += i64::from(b - b'0') * scale;
+            scale /= 10;
         }
         // At most 8 whole digits: this cannot overflow an i64.
         let sat = whole_btc * 100_000_000 + frac_sat;
@@ -197,6 +202,10 @@ impl FromStr for Amount {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
 
@@ -206,7 +215,10 @@ mod tests {
         assert_eq!(Amount::ONE_SAT.to_string(), "0.00000001 BTC");
         assert_eq!(Amount::from_sat(-1).to_string(), "-0.00000001 BTC");
         assert_eq!(Amount::MAX_MONEY.to_btc_string(), "21000000.00000000");
-        assert_eq!(Amount::from_sat(i64::MIN).to_btc_string(), "-92233720368.54775808");
+        assert_eq!(
+            Amount::from_sat(i64::MIN).to_btc_string(),
+            "-92233720368.54775808"
+        );
     }
 
     #[test]
@@ -241,8 +253,14 @@ mod tests {
     fn arithmetic_is_checked() {
         let max = Amount::from_sat(i64::MAX);
         assert_eq!(max.checked_add(Amount::ONE_SAT), None);
-        assert_eq!(Amount::from_sat(i64::MIN).checked_sub(Amount::ONE_SAT), None);
-        assert_eq!(Amount::ONE_BTC.checked_mul(3), Some(Amount::from_sat(300_000_000)));
+        assert_eq!(
+            Amount::from_sat(i64::MIN).checked_sub(Amount::ONE_SAT),
+            None
+        );
+        assert_eq!(
+            Amount::ONE_BTC.checked_mul(3),
+            Some(Amount::from_sat(300_000_000))
+        );
         assert_eq!(Amount::ONE_BTC.checked_div(0), None);
         assert_eq!(
             Amount::checked_sum([Amount::ONE_BTC, Amount::ONE_SAT]),
@@ -251,6 +269,8 @@ mod tests {
         assert_eq!(Amount::checked_sum([max, max]), None);
         assert!(Amount::MAX_MONEY.is_valid_money());
         assert!(!Amount::from_sat(-1).is_valid_money());
-        assert!(!Amount::MAX_MONEY.checked_add(Amount::ONE_SAT).is_some_and(Amount::is_valid_money));
+        assert!(!Amount::MAX_MONEY
+            .checked_add(Amount::ONE_SAT)
+            .is_some_and(Amount::is_valid_money));
     }
 }

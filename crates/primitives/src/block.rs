@@ -209,7 +209,13 @@ impl Block {
     /// The 32-byte commitment the coinbase carries, if any.
     pub fn witness_commitment(&self) -> Option<[u8; 32]> {
         let index = self.witness_commitment_index()?;
-        let script = self.txdata.first()?.output.get(index)?.script_pubkey.as_bytes();
+        let script = self
+            .txdata
+            .first()?
+            .output
+            .get(index)?
+            .script_pubkey
+            .as_bytes();
         script.get(6..38)?.try_into().ok()
     }
 
@@ -237,7 +243,11 @@ impl Block {
     pub fn base_size(&self) -> usize {
         BlockHeader::SIZE
             + compact_size_len(self.txdata.len() as u64)
-            + self.txdata.iter().map(Transaction::base_size).sum::<usize>()
+            + self
+                .txdata
+                .iter()
+                .map(Transaction::base_size)
+                .sum::<usize>()
     }
 
     /// Full serialised size.

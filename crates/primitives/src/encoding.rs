@@ -241,32 +241,23 @@ impl<'a> Reader<'a> {
     ) -> Result<usize, DecodeError> {
         let count = self.read_compact_size()?;
         let remaining = self.remaining();
-        // `count <= MAX_SIZE` (2^25), so the product cannot overflow a u64.
-        if count.saturating_mul(min_item_len as u64) > remaining as u64 {
-            return Err(DecodeError::TooManyItems {
+        usize::try_from(count)
+            .ok()
+            .filter(|n| n.saturating_mul(min_item_len) <= remaining)
+            .ok_or(DecodeError::TooManyItems {
                 what,
                 count,
                 remaining,
                 min_item_len,
-            });
-        }
-        // The count is at most the remaining length, which is a usize.
-        Ok(count as usize)
+            })
     }
 
     /// Reads a CompactSize length followed by that many bytes.
     #[inline]
     pub fn read_var_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
         let len = self.read_compact_size()?;
-        let remaining = self.remaining();
-        if len > remaining as u64 {
-            return Err(DecodeError::UnexpectedEnd {
-                needed: usize::try_from(len).unwrap_or(usize::MAX),
-                remaining,
-            });
-        }
-        // Checked just above: `len` fits in the remaining length.
-        self.read_slice(len as usize)
+        // On a 32-bit target a length above usize::MAX cannot be present either.
+        self.read_slice(usize::try_from(len).unwrap_or(usize::MAX))
     }
 
     /// Fails unless every byte was read.
@@ -318,19 +309,16 @@ pub fn deserialize_partial<T: Decode>(bytes: &[u8]) -> Result<(T, usize), Decode
 /// Writes `n` as a CompactSize, in its shortest form (Core `WriteCompactSize`).
 #[inline]
 pub fn write_compact_size<W: WriteBytes + ?Sized>(w: &mut W, n: u64) {
-    // Each branch narrows `n` to a width it was just checked to fit.
+    // Each branch keeps the low 1, 2, 4 or 8 little-endian bytes that `n` fits in.
+    let b = n.to_le_bytes();
     if n < 0xfd {
-        w.write_bytes(&[n as u8]);
+        w.write_bytes(&b[..1]);
     } else if n <= 0xffff {
-        let b = (n as u16).to_le_bytes();
         w.write_bytes(&[0xfd, b[0], b[1]]);
     } else if n <= 0xffff_ffff {
-        let b = (n as u32).to_le_bytes();
         w.write_bytes(&[0xfe, b[0], b[1], b[2], b[3]]);
     } else {
-        let mut buf = [0xff; 9];
-        buf[1..].copy_from_slice(&n.to_le_bytes());
-        w.write_bytes(&buf);
+        w.write_bytes(&[0xff, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     }
 }
 
@@ -435,6 +423,10 @@ pub fn decode_list<T: Decode>(
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
 
@@ -504,7 +496,9 @@ mod tests {
         // MAX_SIZE + 1 = 0x02000001, canonical in the 5-byte form.
         assert_eq!(
             compact(&[0xfe, 0x01, 0x00, 0x00, 0x02]),
-            Err(DecodeError::CompactSizeTooLarge { value: MAX_SIZE + 1 })
+            Err(DecodeError::CompactSizeTooLarge {
+                value: MAX_SIZE + 1
+            })
         );
         assert_eq!(
             compact(&[0xff, 0, 0, 0, 0, 1, 0, 0, 0]),

@@ -91,7 +91,10 @@ impl Default for Sha256Engine {
 pub(crate) fn compress_blocks(state: &mut [u32; 8], data: &[u8]) {
     use sha2::digest::generic_array::GenericArray;
     for block in data.chunks_exact(64) {
-        sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+        sha2::compress256(
+            state,
+            core::slice::from_ref(GenericArray::from_slice(block)),
+        );
     }
 }
 
@@ -113,7 +116,11 @@ impl Sha256Engine {
         let bit_len = self.total_len.wrapping_mul(8);
         let mut pad = [0u8; 72];
         pad[0] = 0x80;
-        let pad_len = if self.buffered < 56 { 56 - self.buffered } else { 120 - self.buffered };
+        let pad_len = if self.buffered < 56 {
+            56 - self.buffered
+        } else {
+            120 - self.buffered
+        };
         pad[pad_len..pad_len + 8].copy_from_slice(&bit_len.to_be_bytes());
         self.write_bytes(&pad[..pad_len + 8]);
         debug_assert_eq!(self.buffered, 0);
@@ -247,7 +254,10 @@ pub(crate) fn decode_hex_array<const N: usize>(s: &str) -> Result<[u8; N], HexEr
 }
 
 /// Writes bytes as lowercase hex.
-pub(crate) fn write_hex(f: &mut fmt::Formatter<'_>, bytes: impl IntoIterator<Item = u8>) -> fmt::Result {
+pub(crate) fn write_hex(
+    f: &mut fmt::Formatter<'_>,
+    bytes: impl IntoIterator<Item = u8>,
+) -> fmt::Result {
     for b in bytes {
         write!(f, "{b:02x}")?;
     }
@@ -377,6 +387,10 @@ const fn const_hex_digit(c: u8) -> u8 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
 
@@ -420,7 +434,11 @@ mod tests {
                 for chunk in data[split..len].chunks(5) {
                     engine.write_bytes(chunk);
                 }
-                assert_eq!(engine.finish(), sha256(&data[..len]), "len {len} split {split}");
+                assert_eq!(
+                    engine.finish(),
+                    sha256(&data[..len]),
+                    "len {len} split {split}"
+                );
             }
         }
         let mut engine = Sha256Engine::new();
@@ -459,11 +477,17 @@ mod tests {
         );
         assert!(matches!(
             "00".parse::<Txid>(),
-            Err(HexError::InvalidLength { expected: 64, found: 2 })
+            Err(HexError::InvalidLength {
+                expected: 64,
+                found: 2
+            })
         ));
         assert!(matches!(
             "zz00000000000000000000000000000000000000000000000000000000000000".parse::<Txid>(),
-            Err(HexError::InvalidChar { character: 'z', position: 0 })
+            Err(HexError::InvalidChar {
+                character: 'z',
+                position: 0
+            })
         ));
     }
 }

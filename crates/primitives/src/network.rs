@@ -242,7 +242,10 @@ impl Params {
             Network::Testnet4 => genesis(
                 TESTNET4_MESSAGE,
                 // A pay-to-pubkey output to 33 zero bytes: no key, so unspendable.
-                Builder::new().push_slice(&[0; 33]).push_opcode(OP_CHECKSIG).into_script(),
+                Builder::new()
+                    .push_slice(&[0; 33])
+                    .push_opcode(OP_CHECKSIG)
+                    .into_script(),
                 1_714_777_860,
                 393_743_547,
                 0x1d00ffff,
@@ -252,7 +255,8 @@ impl Params {
 }
 
 /// The headline Satoshi put in the first coinbase.
-const SATOSHI_MESSAGE: &[u8] = b"The Times 03/Jan/2009 Chancellor on brink of second bailout for banks";
+const SATOSHI_MESSAGE: &[u8] =
+    b"The Times 03/Jan/2009 Chancellor on brink of second bailout for banks";
 
 /// The testnet4 genesis message: a date and a recent mainnet block hash, proof that the
 /// network did not exist before then.
@@ -298,8 +302,9 @@ fn genesis(message: &[u8], output_script: Script, time: u32, nonce: u32, bits: u
         }],
         lock_time: 0,
     };
-    let merkle_root =
-        TxMerkleNode::from_byte_array(compute_merkle_root(vec![coinbase.compute_txid().to_byte_array()]).root);
+    let merkle_root = TxMerkleNode::from_byte_array(
+        compute_merkle_root(vec![coinbase.compute_txid().to_byte_array()]).root,
+    );
     Block {
         header: BlockHeader {
             version: 1,

@@ -97,11 +97,12 @@ impl U256 {
 
     /// Number of significant bits (0 for zero).
     pub const fn bits(self) -> u32 {
-        let mut i = 4;
-        while i > 0 {
-            i -= 1;
-            if self.0[i] != 0 {
-                return 64 * i as u32 + (64 - self.0[i].leading_zeros());
+        let mut limb: u32 = 4;
+        while limb > 0 {
+            limb -= 1;
+            let word = self.0[limb as usize];
+            if word != 0 {
+                return 64 * limb + (64 - word.leading_zeros());
             }
         }
         0
@@ -202,6 +203,10 @@ impl U256 {
 
     /// `self * rhs` modulo 2^256 (Core `arith_uint256::operator*=`, which also wraps).
     #[must_use]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "each 128-bit partial product keeps its low 64 bits and carries the rest"
+    )]
     pub const fn wrapping_mul(self, rhs: U256) -> U256 {
         let mut out = [0u64; 4];
         let mut i = 0;
@@ -259,6 +264,10 @@ impl U256 {
     ///
     /// Keeps the 3 most significant bytes, truncating the rest; if the mantissa's top bit
     /// would be set (read as a sign), shifts one more byte into the exponent.
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the mantissa is shifted to at most 3 bytes before narrowing"
+    )]
     pub fn to_compact(self, negative: bool) -> CompactTarget {
         let mut size = self.bits().div_ceil(8);
         // After the shift only the low 3 bytes can be non-zero.
@@ -520,6 +529,10 @@ impl fmt::Debug for Work {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
 
@@ -537,14 +550,20 @@ mod tests {
         assert_eq!(U256::ONE.shl(64), U256([0, 1, 0, 0]));
         assert_eq!(U256::MAX.shr(255), U256::ONE);
         assert_eq!(U256::MAX.shr(300), U256::ZERO);
-        assert_eq!(u("123456789abcdef0123").shl(68).shr(68), u("123456789abcdef0123"));
+        assert_eq!(
+            u("123456789abcdef0123").shl(68).shr(68),
+            u("123456789abcdef0123")
+        );
         assert_eq!(U256::ZERO.bits(), 0);
     }
 
     #[test]
     fn division_matches_known_quotients() {
         assert_eq!(U256::MAX.checked_div(U256::MAX), Some(U256::ONE));
-        assert_eq!(U256::from_u64(100).checked_div(U256::from_u64(7)), Some(U256::from_u64(14)));
+        assert_eq!(
+            U256::from_u64(100).checked_div(U256::from_u64(7)),
+            Some(U256::from_u64(14))
+        );
         assert_eq!(U256::ONE.checked_div(U256::ZERO), None);
         assert_eq!(
             U256::MAX.checked_div(U256::ONE.shl(128)),

@@ -18,7 +18,9 @@ use core::fmt;
 
 use thiserror::Error;
 
-use crate::encoding::{var_bytes_len, write_var_bytes, Decode, DecodeError, Encode, Reader, WriteBytes};
+use crate::encoding::{
+    var_bytes_len, write_var_bytes, Decode, DecodeError, Encode, Reader, WriteBytes,
+};
 use crate::opcodes::{self, Opcode};
 
 /// The largest script Core will execute, in bytes (`MAX_SCRIPT_SIZE`).
@@ -65,16 +67,13 @@ impl Script {
 
     /// A script copied from a byte slice.
     pub fn from_slice(bytes: &[u8]) -> Script {
-        if bytes.len() <= INLINE_LEN {
-            let mut inline = [0; INLINE_LEN];
-            inline[..bytes.len()].copy_from_slice(bytes);
-            // At most INLINE_LEN (38), which fits in a u8.
-            Script(Repr::Inline {
-                len: bytes.len() as u8,
-                bytes: inline,
-            })
-        } else {
-            Script(Repr::Heap(bytes.to_vec()))
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE_LEN => {
+                let mut inline = [0; INLINE_LEN];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Script(Repr::Inline { len, bytes: inline })
+            }
+            _ => Script(Repr::Heap(bytes.to_vec())),
         }
     }
 
@@ -161,11 +160,7 @@ impl Script {
         if usize::from(b[1]) + 2 != b.len() {
             return None;
         }
-        let version = match version.small_int() {
-            // Version opcodes map to 0..=16, which fits in a u8.
-            Some(v) => v as u8,
-            None => return None,
-        };
+        let version = u8::try_from(version.small_int()?).ok()?;
         Some((version, &b[2..]))
     }
 
@@ -401,7 +396,11 @@ impl<'a> Iterator for Instructions<'a> {
                 self.pos = start + 1 + len_field + data_len;
                 Some(Ok(Instruction::Push { opcode, data }))
             }
-            None => Some(Err(self.fail(start, opcode, len_field.saturating_add(data_len)))),
+            None => Some(Err(self.fail(
+                start,
+                opcode,
+                len_field.saturating_add(data_len),
+            ))),
         }
     }
 }
@@ -441,18 +440,20 @@ impl Builder {
     /// (what Core's `CScript << std::vector` does, e.g. in the genesis coinbase).
     pub fn push_slice_non_minimal(mut self, data: &[u8]) -> Builder {
         let len = data.len();
-        // Each arm narrows `len` to the width it was just checked to fit.
+        // Each arm keeps the low 1, 1, 2 or 4 little-endian bytes that `len` fits in
+        // (a script push cannot exceed 4 GiB: `Script` lengths are bounded far below).
+        let le = (len as u64).to_le_bytes();
         if len < usize::from(opcodes::OP_PUSHDATA1.to_u8()) {
-            self.0.push(len as u8);
+            self.0.push(le[0]);
         } else if len <= 0xff {
-            self.0.push(opcodes::OP_PUSHDATA1.to_u8());
-            self.0.push(len as u8);
+            self.0
+                .extend_from_slice(&[opcodes::OP_PUSHDATA1.to_u8(), le[0]]);
         } else if len <= 0xffff {
-            self.0.push(opcodes::OP_PUSHDATA2.to_u8());
-            self.0.extend_from_slice(&(len as u16).to_le_bytes());
+            self.0
+                .extend_from_slice(&[opcodes::OP_PUSHDATA2.to_u8(), le[0], le[1]]);
         } else {
-            self.0.push(opcodes::OP_PUSHDATA4.to_u8());
-            self.0.extend_from_slice(&(len as u32).to_le_bytes());
+            self.0
+                .extend_from_slice(&[opcodes::OP_PUSHDATA4.to_u8(), le[0], le[1], le[2], le[3]]);
         }
         self.0.extend_from_slice(data);
         self
@@ -462,10 +463,10 @@ impl Builder {
     pub fn push_int(mut self, n: i64) -> Builder {
         match n {
             -1 => self.0.push(opcodes::OP_1NEGATE.to_u8()),
-            0 => self.0.push(opcodes::OP_0.to_u8()),
-            // 1..=16 fits in a u8.
-            1..=16 => self.0.push(0x50 + n as u8),
-            _ => self = self.push_slice_non_minimal(&encode_script_num(n)),
+            _ => match u8::try_from(n).ok().and_then(Opcode::from_small_int) {
+                Some(op) => self.0.push(op.to_u8()),
+                None => self = self.push_slice_non_minimal(&encode_script_num(n)),
+            },
         }
         self
     }
@@ -518,6 +519,10 @@ fn decode_script_num_lenient(data: &[u8]) -> i64 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
     use crate::opcodes::*;
@@ -586,7 +591,9 @@ mod tests {
             "OP_DUP OP_HASH160 1111111111111111111111111111111111111111 OP_EQUALVERIFY OP_CHECKSIG"
         );
         assert!(p2pkh.is_p2pkh());
-        let odd = Script::from_bytes(vec![0x00, 0x4f, 0x51, 0x60, 0xb1, 0xb2, 0xba, 0xbb, 0xff, 0x02, 0x80, 0x80]);
+        let odd = Script::from_bytes(vec![
+            0x00, 0x4f, 0x51, 0x60, 0xb1, 0xb2, 0xba, 0xbb, 0xff, 0x02, 0x80, 0x80,
+        ]);
         assert_eq!(
             odd.to_asm_string(),
             "0 -1 1 16 OP_CHECKLOCKTIMEVERIFY OP_CHECKSEQUENCEVERIFY OP_CHECKSIGADD OP_UNKNOWN OP_INVALIDOPCODE -128"
@@ -623,20 +630,35 @@ mod tests {
         );
         // PUSHDATA4 claiming 4 GiB.
         let s = Script::from_bytes(vec![0x4e, 0xff, 0xff, 0xff, 0xff, 0x00]);
-        assert!(matches!(s.instructions().next(), Some(Err(PushPastEnd { needed: 4_294_967_299, .. }))));
+        assert!(matches!(
+            s.instructions().next(),
+            Some(Err(PushPastEnd {
+                needed: 4_294_967_299,
+                ..
+            }))
+        ));
     }
 
     #[test]
     fn witness_programs() {
-        let p2wpkh = Builder::new().push_opcode(OP_0).push_slice(&[1; 20]).into_script();
+        let p2wpkh = Builder::new()
+            .push_opcode(OP_0)
+            .push_slice(&[1; 20])
+            .into_script();
         assert_eq!(p2wpkh.witness_program(), Some((0, &[1u8; 20][..])));
         assert!(p2wpkh.is_p2wpkh() && !p2wpkh.is_p2wsh());
-        let p2tr = Builder::new().push_opcode(OP_1).push_slice(&[2; 32]).into_script();
+        let p2tr = Builder::new()
+            .push_opcode(OP_1)
+            .push_slice(&[2; 32])
+            .into_script();
         assert!(p2tr.is_p2tr());
         // OP_1NEGATE is not a version; a 41-byte program is too long.
         let bad = Script::from_bytes([&[0x4f, 0x02][..], &[0; 2]].concat());
         assert_eq!(bad.witness_program(), None);
-        let long = Builder::new().push_opcode(OP_1).push_slice(&[0; 41]).into_script();
+        let long = Builder::new()
+            .push_opcode(OP_1)
+            .push_slice(&[0; 41])
+            .into_script();
         assert_eq!(long.witness_program(), None);
     }
 }

@@ -23,8 +23,8 @@ use core::fmt;
 
 use crate::amount::Amount;
 use crate::encoding::{
-    compact_size_len, decode_list, encode_list, list_len, write_compact_size, Decode, DecodeError, Encode,
-    Reader, WriteBytes,
+    compact_size_len, decode_list, encode_list, list_len, write_compact_size, Decode, DecodeError,
+    Encode, Reader, WriteBytes,
 };
 use crate::hashes::batch::{Pieces, Sha256dLanes};
 use crate::hashes::{Sha256Engine, Txid, Wtxid};
@@ -423,7 +423,12 @@ impl Encode for Transaction {
         if !self.has_witness() {
             return base;
         }
-        base + 2 + self.input.iter().map(|i| i.witness.encoded_len()).sum::<usize>()
+        base + 2
+            + self
+                .input
+                .iter()
+                .map(|i| i.witness.encoded_len())
+                .sum::<usize>()
     }
 }
 

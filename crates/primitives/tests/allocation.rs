@@ -38,7 +38,10 @@ fn allocations_while_decoding<T: sou_primitives::Decode>(bytes: &[u8]) -> (usize
     LARGEST.store(0, Ordering::Relaxed);
     TOTAL.store(0, Ordering::Relaxed);
     let _ = deserialize::<T>(bytes);
-    (LARGEST.load(Ordering::Relaxed), TOTAL.load(Ordering::Relaxed))
+    (
+        LARGEST.load(Ordering::Relaxed),
+        TOTAL.load(Ordering::Relaxed),
+    )
 }
 
 #[test]
@@ -47,7 +50,11 @@ fn hostile_counts_do_not_allocate() {
     let mut cases: Vec<(&str, Vec<u8>, bool)> = Vec::new();
 
     // 2^25 inputs claimed by a 10-byte transaction.
-    cases.push(("inputs", [&version[..], &[0xfe, 0, 0, 0, 2, 0]].concat(), false));
+    cases.push((
+        "inputs",
+        [&version[..], &[0xfe, 0, 0, 0, 2, 0]].concat(),
+        false,
+    ));
     // One input whose script claims 32 MiB, then 20 bytes.
     let mut tx = [&version[..], &[1], &[0; 36], &[0xfe, 0, 0, 0, 2]].concat();
     tx.extend_from_slice(&[0; 20]);

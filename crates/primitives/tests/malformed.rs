@@ -50,13 +50,19 @@ fn truncated_data() {
     // Cut inside the lock time: the last field needs 4 bytes and finds 3.
     assert_eq!(
         deserialize::<Transaction>(&bytes[..bytes.len() - 1]),
-        Err(DecodeError::UnexpectedEnd { needed: 4, remaining: 3 })
+        Err(DecodeError::UnexpectedEnd {
+            needed: 4,
+            remaining: 3
+        })
     );
     // A header cut at 79 bytes: the nonce needs 4 and finds 3.
     let genesis = serialize(&Network::Mainnet.params().genesis_block());
     assert_eq!(
         deserialize::<Block>(&genesis[..79]),
-        Err(DecodeError::UnexpectedEnd { needed: 4, remaining: 3 })
+        Err(DecodeError::UnexpectedEnd {
+            needed: 4,
+            remaining: 3
+        })
     );
     // Every shorter prefix of the genesis block fails with a clear error, none panics.
     for len in 0..genesis.len() {
@@ -71,10 +77,16 @@ fn truncated_data() {
 fn trailing_bytes() {
     let mut bytes = legacy_tx();
     bytes.extend_from_slice(&[0xde, 0xad]);
-    assert_eq!(deserialize::<Transaction>(&bytes), Err(DecodeError::TrailingBytes { count: 2 }));
+    assert_eq!(
+        deserialize::<Transaction>(&bytes),
+        Err(DecodeError::TrailingBytes { count: 2 })
+    );
     let mut genesis = serialize(&Network::Mainnet.params().genesis_block());
     genesis.push(0);
-    assert_eq!(deserialize::<Block>(&genesis), Err(DecodeError::TrailingBytes { count: 1 }));
+    assert_eq!(
+        deserialize::<Block>(&genesis),
+        Err(DecodeError::TrailingBytes { count: 1 })
+    );
 }
 
 #[test]
@@ -82,10 +94,15 @@ fn oversize_compact_size() {
     // The output script claims MAX_SIZE + 1 bytes: refused before looking for them.
     let mut bytes = legacy_tx();
     let script_len_at = bytes.len() - 4 - 2;
-    bytes.splice(script_len_at..script_len_at + 1, [0xfe, 0x01, 0x00, 0x00, 0x02]);
+    bytes.splice(
+        script_len_at..script_len_at + 1,
+        [0xfe, 0x01, 0x00, 0x00, 0x02],
+    );
     assert_eq!(
         deserialize::<Transaction>(&bytes),
-        Err(DecodeError::CompactSizeTooLarge { value: MAX_SIZE + 1 })
+        Err(DecodeError::CompactSizeTooLarge {
+            value: MAX_SIZE + 1
+        })
     );
     // 2^32 inputs in a 13-byte message.
     let mut bytes = 1u32.to_le_bytes().to_vec();
@@ -101,7 +118,12 @@ fn oversize_compact_size() {
     assert_eq!(bytes.len(), 10);
     assert_eq!(
         deserialize::<Transaction>(&bytes),
-        Err(DecodeError::TooManyItems { what: "inputs", count: MAX_SIZE, remaining: 1, min_item_len: 41 })
+        Err(DecodeError::TooManyItems {
+            what: "inputs",
+            count: MAX_SIZE,
+            remaining: 1,
+            min_item_len: 41
+        })
     );
 }
 
@@ -112,7 +134,10 @@ fn non_canonical_compact_size() {
     bytes.splice(4..5, [0xfd, 0x01, 0x00]);
     assert_eq!(
         deserialize::<Transaction>(&bytes),
-        Err(DecodeError::NonCanonicalCompactSize { value: 1, encoded_len: 3 })
+        Err(DecodeError::NonCanonicalCompactSize {
+            value: 1,
+            encoded_len: 3
+        })
     );
 }
 
@@ -182,6 +207,10 @@ fn block_claiming_more_transactions_than_bytes() {
     bytes.splice(81..81, [0xff, 0xff]);
     assert!(matches!(
         deserialize::<Block>(&bytes),
-        Err(DecodeError::TooManyItems { what: "transactions", count: 0xffff, .. })
+        Err(DecodeError::TooManyItems {
+            what: "transactions",
+            count: 0xffff,
+            ..
+        })
     ));
 }

@@ -1,13 +1,18 @@
 //! Properties: decode(encode(x)) == x for generated transactions and blocks, the computed
 //! sizes agree with the bytes, and arbitrary bytes never make a decoder panic.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "random test data keeps the low bits"
+)]
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use sou_primitives::encoding::{deserialize, serialize, Encode};
 use sou_primitives::hashes::{TxMerkleNode, Txid};
 use sou_primitives::{
-    Amount, Block, BlockHash, BlockHeader, CompactTarget, OutPoint, Script, Transaction, TxIn, TxOut,
-    Witness,
+    Amount, Block, BlockHash, BlockHeader, CompactTarget, OutPoint, Script, Transaction, TxIn,
+    TxOut, Witness,
 };
 
 fn script() -> impl Strategy<Value = Script> {
@@ -23,14 +28,19 @@ fn witness() -> impl Strategy<Value = Witness> {
 }
 
 fn txin() -> impl Strategy<Value = TxIn> {
-    (any::<[u8; 32]>(), any::<u32>(), script(), any::<u32>(), witness()).prop_map(
-        |(txid, vout, script_sig, sequence, witness)| TxIn {
+    (
+        any::<[u8; 32]>(),
+        any::<u32>(),
+        script(),
+        any::<u32>(),
+        witness(),
+    )
+        .prop_map(|(txid, vout, script_sig, sequence, witness)| TxIn {
             previous_output: OutPoint::new(Txid::from_byte_array(txid), vout),
             script_sig,
             sequence,
             witness,
-        },
-    )
+        })
 }
 
 fn txout() -> impl Strategy<Value = TxOut> {
@@ -43,14 +53,18 @@ fn txout() -> impl Strategy<Value = TxOut> {
 /// Transactions with at least one input: with none, the legacy form is ambiguous with the
 /// BIP144 marker (Core has the same limit), which `zero_inputs` below covers.
 fn transaction() -> impl Strategy<Value = Transaction> {
-    (any::<u32>(), vec(txin(), 1..5), vec(txout(), 0..5), any::<u32>()).prop_map(
-        |(version, input, output, lock_time)| Transaction {
+    (
+        any::<u32>(),
+        vec(txin(), 1..5),
+        vec(txout(), 0..5),
+        any::<u32>(),
+    )
+        .prop_map(|(version, input, output, lock_time)| Transaction {
             version,
             input,
             output,
             lock_time,
-        },
-    )
+        })
 }
 
 fn block() -> impl Strategy<Value = Block> {

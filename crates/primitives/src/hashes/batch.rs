@@ -238,14 +238,16 @@ mod x86 {
 
     /// SHA-256 round constants (FIPS 180-4, 4.2.2).
     const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
     ];
 
     /// True when the CPU has what [`compress_x2`] uses (the result is cached by std).
@@ -259,7 +261,12 @@ mod x86 {
     /// Compresses one block into each of two states, the two lanes interleaved.
     ///
     /// Callers must have checked [`available`]; `Sha256dLanes` does.
-    pub(super) fn compress_x2(a: &mut [u32; 8], block_a: &[u8; 64], b: &mut [u32; 8], block_b: &[u8; 64]) {
+    pub(super) fn compress_x2(
+        a: &mut [u32; 8],
+        block_a: &[u8; 64],
+        b: &mut [u32; 8],
+        block_b: &[u8; 64],
+    ) {
         debug_assert!(available());
         // SAFETY: `Sha256dLanes` calls this only when `available()` returned true, so
         // the CPU supports every feature `compress_x2_shani` is compiled for.
@@ -281,7 +288,10 @@ mod x86 {
         };
         let cdab = _mm_shuffle_epi32::<0xb1>(dcba);
         let efgh = _mm_shuffle_epi32::<0x1b>(hgfe);
-        (_mm_alignr_epi8::<8>(cdab, efgh), _mm_blend_epi16::<0xf0>(efgh, cdab))
+        (
+            _mm_alignr_epi8::<8>(cdab, efgh),
+            _mm_blend_epi16::<0xf0>(efgh, cdab),
+        )
     }
 
     /// The inverse of [`load_state`].
@@ -348,7 +358,12 @@ mod x86 {
         #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
         fn new(state: &[u32; 8], block: &[u8; 64]) -> Lane {
             let (abef, cdgh) = load_state(state);
-            let w = [load_words(block, 0), load_words(block, 1), load_words(block, 2), load_words(block, 3)];
+            let w = [
+                load_words(block, 0),
+                load_words(block, 1),
+                load_words(block, 2),
+                load_words(block, 3),
+            ];
             Lane { abef, cdgh, w }
         }
 
@@ -356,7 +371,11 @@ mod x86 {
         #[inline]
         #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
         fn rounds(&mut self, slot: usize, g: usize) {
-            four_rounds(&mut self.abef, &mut self.cdgh, _mm_add_epi32(self.w[slot], round_constants(g)));
+            four_rounds(
+                &mut self.abef,
+                &mut self.cdgh,
+                _mm_add_epi32(self.w[slot], round_constants(g)),
+            );
         }
 
         /// Computes group `g`'s words into `w[slot]` (slot = g % 4; the literal slots
@@ -365,12 +384,22 @@ mod x86 {
         #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
         fn schedule(&mut self, slot: usize) {
             let w = self.w;
-            self.w[slot] = schedule(w[slot], w[(slot + 1) % 4], w[(slot + 2) % 4], w[(slot + 3) % 4]);
+            self.w[slot] = schedule(
+                w[slot],
+                w[(slot + 1) % 4],
+                w[(slot + 2) % 4],
+                w[(slot + 3) % 4],
+            );
         }
     }
 
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn compress_x2_shani(a: &mut [u32; 8], block_a: &[u8; 64], b: &mut [u32; 8], block_b: &[u8; 64]) {
+    fn compress_x2_shani(
+        a: &mut [u32; 8],
+        block_a: &[u8; 64],
+        b: &mut [u32; 8],
+        block_b: &[u8; 64],
+    ) {
         let mut la = Lane::new(a, block_a);
         let mut lb = Lane::new(b, block_b);
         let (start_a, start_b) = (la, lb);
@@ -393,8 +422,16 @@ mod x86 {
                 lb.rounds(slot, 4 * quad + slot);
             }
         }
-        store_state(a, _mm_add_epi32(la.abef, start_a.abef), _mm_add_epi32(la.cdgh, start_a.cdgh));
-        store_state(b, _mm_add_epi32(lb.abef, start_b.abef), _mm_add_epi32(lb.cdgh, start_b.cdgh));
+        store_state(
+            a,
+            _mm_add_epi32(la.abef, start_a.abef),
+            _mm_add_epi32(la.cdgh, start_a.cdgh),
+        );
+        store_state(
+            b,
+            _mm_add_epi32(lb.abef, start_b.abef),
+            _mm_add_epi32(lb.cdgh, start_b.cdgh),
+        );
     }
 }
 
@@ -406,13 +443,22 @@ mod x86 {
         false
     }
 
-    pub(super) fn compress_x2(a: &mut [u32; 8], block_a: &[u8; 64], b: &mut [u32; 8], block_b: &[u8; 64]) {
+    pub(super) fn compress_x2(
+        a: &mut [u32; 8],
+        block_a: &[u8; 64],
+        b: &mut [u32; 8],
+        block_b: &[u8; 64],
+    ) {
         super::super::compress_blocks(a, block_a);
         super::super::compress_blocks(b, block_b);
     }
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "test data generators keep the low bits"
+)]
 mod tests {
     use super::*;
     use crate::hashes::sha256d;
@@ -430,7 +476,9 @@ mod tests {
         let data: Vec<u8> = (0..2000u32).map(|i| (i * 31 + 7) as u8).collect();
         // Lengths around every padding boundary, in an order that makes lanes finish at
         // different times.
-        let lens = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 121, 128, 300, 1000, 3, 1999, 64, 0];
+        let lens = [
+            0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 121, 128, 300, 1000, 3, 1999, 64, 0,
+        ];
         let messages: Vec<Pieces<'_>> = lens.iter().map(|&n| Pieces::one(&data[..n])).collect();
         let mut out = vec![[0u8; 32]; messages.len()];
         sha256d_batch(&messages, &mut out);
