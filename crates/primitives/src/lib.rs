@@ -44,7 +44,7 @@ pub use amount::Amount;
 pub use block::{Block, BlockHeader};
 pub use encoding::{Decode, DecodeError, Encode};
 pub use hashes::{BlockHash, TxMerkleNode, Txid, WitnessMerkleNode, Wtxid};
-pub use network::{Network, Params};
+pub use network::{AddressParams, Network, Params};
 pub use pow::{CompactTarget, Target, Work, U256};
 pub use script::Script;
 pub use transaction::{OutPoint, Transaction, TxIds, TxIn, TxOut, Weight, Witness};

@@ -199,6 +199,19 @@ pub struct Params {
     pub enforce_bip94: bool,
     /// Soft-fork activation.
     pub deployments: Deployments,
+    /// How addresses and keys are written on this network.
+    pub addresses: AddressParams,
+    /// Signet: the script every block must satisfy (BIP325).
+    pub signet_challenge: Option<&'static [u8]>,
+}
+
+/// The prefixes that tell which network an address or key belongs to.
+///
+/// Base58 strings start with a version byte (mainnet P2PKH addresses start with `1`
+/// because their version is 0); segwit addresses start with a human-readable part
+/// (`bc1...`). All test networks share the testnet prefixes; regtest has its own HRP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressParams {
     /// Base58 version byte of P2PKH addresses.
     pub p2pkh_prefix: u8,
     /// Base58 version byte of P2SH addresses.
@@ -211,9 +224,27 @@ pub struct Params {
     pub xprv_prefix: [u8; 4],
     /// Bech32 human-readable part of segwit addresses.
     pub bech32_hrp: &'static str,
-    /// Signet: the script every block must satisfy (BIP325).
-    pub signet_challenge: Option<&'static [u8]>,
 }
+
+/// Mainnet's prefixes.
+const MAINNET_ADDRESSES: AddressParams = AddressParams {
+    p2pkh_prefix: 0,
+    p2sh_prefix: 5,
+    wif_prefix: 128,
+    xpub_prefix: [0x04, 0x88, 0xb2, 0x1e],
+    xprv_prefix: [0x04, 0x88, 0xad, 0xe4],
+    bech32_hrp: "bc",
+};
+
+/// The prefixes of testnet3, testnet4 and signet.
+const TEST_ADDRESSES: AddressParams = AddressParams {
+    p2pkh_prefix: 111,
+    p2sh_prefix: 196,
+    wif_prefix: 239,
+    xpub_prefix: [0x04, 0x35, 0x87, 0xcf],
+    xprv_prefix: [0x04, 0x35, 0x83, 0x94],
+    bech32_hrp: "tb",
+};
 
 /// Blocks in a difficulty period: two weeks of ten-minute blocks.
 pub const DIFFICULTY_ADJUSTMENT_INTERVAL: u32 = 2016;
@@ -389,12 +420,7 @@ pub static MAINNET: Params = Params {
             "0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad",
         )),
     },
-    p2pkh_prefix: 0,
-    p2sh_prefix: 5,
-    wif_prefix: 128,
-    xpub_prefix: [0x04, 0x88, 0xb2, 0x1e],
-    xprv_prefix: [0x04, 0x88, 0xad, 0xe4],
-    bech32_hrp: "bc",
+    addresses: MAINNET_ADDRESSES,
     signet_challenge: None,
 };
 
@@ -432,12 +458,7 @@ pub static TESTNET3: Params = Params {
         }),
         taproot_exception: None,
     },
-    p2pkh_prefix: 111,
-    p2sh_prefix: 196,
-    wif_prefix: 239,
-    xpub_prefix: [0x04, 0x35, 0x87, 0xcf],
-    xprv_prefix: [0x04, 0x35, 0x83, 0x94],
-    bech32_hrp: "tb",
+    addresses: TEST_ADDRESSES,
     signet_challenge: None,
 };
 
@@ -457,12 +478,7 @@ pub static TESTNET4: Params = Params {
     no_retargeting: false,
     enforce_bip94: true,
     deployments: ALWAYS_FROM_BLOCK_1,
-    p2pkh_prefix: 111,
-    p2sh_prefix: 196,
-    wif_prefix: 239,
-    xpub_prefix: [0x04, 0x35, 0x87, 0xcf],
-    xprv_prefix: [0x04, 0x35, 0x83, 0x94],
-    bech32_hrp: "tb",
+    addresses: TEST_ADDRESSES,
     signet_challenge: None,
 };
 
@@ -505,12 +521,7 @@ pub static SIGNET: Params = Params {
     no_retargeting: false,
     enforce_bip94: false,
     deployments: ALWAYS_FROM_BLOCK_1,
-    p2pkh_prefix: 111,
-    p2sh_prefix: 196,
-    wif_prefix: 239,
-    xpub_prefix: [0x04, 0x35, 0x87, 0xcf],
-    xprv_prefix: [0x04, 0x35, 0x83, 0x94],
-    bech32_hrp: "tb",
+    addresses: TEST_ADDRESSES,
     signet_challenge: Some(&SIGNET_CHALLENGE),
 };
 
@@ -540,11 +551,9 @@ pub static REGTEST: Params = Params {
         taproot: Activation::Height(0),
         taproot_exception: None,
     },
-    p2pkh_prefix: 111,
-    p2sh_prefix: 196,
-    wif_prefix: 239,
-    xpub_prefix: [0x04, 0x35, 0x87, 0xcf],
-    xprv_prefix: [0x04, 0x35, 0x83, 0x94],
-    bech32_hrp: "bcrt",
+    addresses: AddressParams {
+        bech32_hrp: "bcrt",
+        ..TEST_ADDRESSES
+    },
     signet_challenge: None,
 };

@@ -180,7 +180,10 @@ fn chain_parameters() {
         Activation::VersionBits(_)
     ));
     assert_eq!(Network::Regtest.params().deployments.segwit_height, 0);
-    let hrps: Vec<_> = Network::ALL.iter().map(|n| n.params().bech32_hrp).collect();
+    let hrps: Vec<_> = Network::ALL
+        .iter()
+        .map(|n| n.params().addresses.bech32_hrp)
+        .collect();
     assert_eq!(hrps, ["bc", "tb", "tb", "tb", "bcrt"]);
     assert_eq!(
         serialize(&Network::Mainnet.params().genesis_block()).len(),
