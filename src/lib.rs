@@ -7,14 +7,17 @@
 //! | module | crate | what it holds |
 //! | --- | --- | --- |
 //! | [`primitives`] | `sou-primitives` | encoding, hashes, amounts, scripts, transactions, blocks, networks |
+//! | [`keys`] | `sou-keys` | keys, ECDSA and Schnorr, taproot, BIP32/39, addresses |
 //!
 //! ```
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
 //! println!("{}", genesis.block_hash());
 //! ```
 
+pub use sou_keys as keys;
 pub use sou_primitives as primitives;
 
+pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
 pub use sou_primitives::{
     Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script,
     Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid,

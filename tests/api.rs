@@ -60,3 +60,33 @@ fn every_network_from_its_name() {
     }
     assert!("moon".parse::<Network>().is_err());
 }
+
+#[test]
+fn from_mnemonic_to_address_through_the_facade() {
+    use sou::keys::bip32::Xpriv;
+    use sou::keys::bip39::Mnemonic;
+    use sou::keys::NetworkKind;
+    use sou::Address;
+
+    let mnemonic = Mnemonic::parse(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    )
+    .expect("valid mnemonic");
+    let master =
+        Xpriv::new_master(NetworkKind::Main, mnemonic.to_seed("").as_bytes()).expect("master");
+    // BIP86's first receiving address for this mnemonic.
+    let key = master
+        .derive_path(&"m/86'/0'/0'/0/0".parse().expect("path"))
+        .expect("derives")
+        .secret_key
+        .public_key();
+    let address = Address::p2tr(&key.x_only_public_key().0, None, Network::Mainnet).expect("tweak");
+    assert_eq!(
+        address.to_string(),
+        "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"
+    );
+    assert_eq!(
+        Address::parse(&address.to_string(), Network::Mainnet),
+        Ok(address)
+    );
+}

@@ -14,6 +14,10 @@ use crate::Error;
 const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// The value of each ASCII character in the alphabet, or 0xff.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "indices below 58 fit in a u8"
+)]
 const DIGITS: [u8; 128] = {
     let mut table = [0xff; 128];
     let mut i = 0;
@@ -25,6 +29,10 @@ const DIGITS: [u8; 128] = {
 };
 
 /// Encodes bytes in Base58 (no checksum).
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "a remainder modulo 58 fits in a u8"
+)]
 pub fn encode(data: &[u8]) -> String {
     let zeros = data.iter().take_while(|&&b| b == 0).count();
     // Base-58 digits, least significant first; log(256)/log(58) < 1.37 digits per byte.
@@ -54,6 +62,10 @@ pub fn encode(data: &[u8]) -> String {
 
 /// Decodes Base58 (no checksum). Core also skips surrounding whitespace; sou refuses it,
 /// as an address or key never contains any.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "keeps the low byte; the rest is carried"
+)]
 pub fn decode(s: &str) -> Result<Vec<u8>, Error> {
     let zeros = s.bytes().take_while(|&b| b == b'1').count();
     // Bytes, least significant first; log(58)/log(256) < 0.733 bytes per digit.

@@ -134,8 +134,7 @@ pub fn decode(s: &str) -> Result<Decoded, Error> {
             .ok_or(Error::Bech32InvalidCharacter {
                 position: sep + 1 + i,
             })?;
-        // Positions in a 32-entry table fit in a u8.
-        data.push(value as u8);
+        data.push(u8::try_from(value).unwrap_or(u8::MAX));
     }
     let residue = polymod(hrp_expand(hrp.as_bytes()).chain(data.iter().copied()));
     let variant = match residue {
@@ -151,6 +150,10 @@ pub fn decode(s: &str) -> Result<Decoded, Error> {
     })
 }
 
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "values are masked to `to` (at most 8) bits"
+)]
 /// Regroups bits (BIP173 `convertbits`): 8-bit bytes to 5-bit values with zero padding
 /// (`pad`), or back, where padding must be under `from` bits and zero.
 pub fn convert_bits(data: &[u8], from: u32, to: u32, pad: bool) -> Result<Vec<u8>, Error> {

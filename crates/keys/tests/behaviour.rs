@@ -1,6 +1,11 @@
 //! What the vector files do not cover: low-R grinding, strict DER, French input forms,
 //! mnemonic errors, WIF on every network, and secrets that never print.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic is a failed test with its message"
+)]
+
 use sou_keys::bip32::{ChildNumber, DerivationPath, Xpriv};
 use sou_keys::bip39::{Language, Mnemonic};
 use sou_keys::{ecdsa, schnorr, Address, Error, Message, NetworkKind, PrivateKey, SecretKey};

@@ -1,6 +1,11 @@
 //! sou-keys against the BIPs' and Bitcoin Core's vectors in `../shared/vectors`: every
 //! entry of every file, each failure naming its row, counts asserted.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic is a failed test with its message"
+)]
+
 use std::path::PathBuf;
 
 use serde_json::Value;
