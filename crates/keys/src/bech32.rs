@@ -105,13 +105,20 @@ pub struct Decoded {
 
 /// Decodes a Bech32 or Bech32m string of at most [`MAX_LEN`] characters.
 pub fn decode(s: &str) -> Result<Decoded, Error> {
-    if s.len() > MAX_LEN {
-        return Err(Error::Bech32TooLong { len: s.len() });
+    decode_bytes(s.as_bytes())
+}
+
+/// Decodes Bech32 given as raw bytes (input from a file or a QR code need not be UTF-8;
+/// every byte outside printable ASCII is refused).
+pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, Error> {
+    if bytes.len() > MAX_LEN {
+        return Err(Error::Bech32TooLong { len: bytes.len() });
     }
-    let bytes = s.as_bytes();
     if let Some(position) = bytes.iter().position(|&b| !(33..=126).contains(&b)) {
         return Err(Error::Bech32InvalidCharacter { position });
     }
+    // Printable ASCII only from here on: valid UTF-8.
+    let s = String::from_utf8_lossy(bytes);
     let has_lower = bytes.iter().any(u8::is_ascii_lowercase);
     let has_upper = bytes.iter().any(u8::is_ascii_uppercase);
     if has_lower && has_upper {

@@ -162,14 +162,7 @@ fn bech32_checksums() {
     for list in ["bech32_invalid", "bech32m_invalid"] {
         for entry in v[list].as_array().unwrap() {
             let bytes = hex::decode(entry["string_hex"].as_str().unwrap()).unwrap();
-            // A byte string that is not UTF-8 cannot even be given as &str: rejected by type.
-            if let Ok(s) = String::from_utf8(bytes) {
-                assert!(
-                    bech32::decode(&s).is_err(),
-                    "{s:?} ({}) decoded",
-                    entry["reason"]
-                );
-            }
+            assert!(bech32::decode_bytes(&bytes).is_err(), "{entry} decoded");
             counted += 1;
         }
     }
