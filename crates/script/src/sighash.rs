@@ -153,6 +153,36 @@ impl PrecomputedTransactionData {
     pub fn spent_output(&self, index: usize) -> Option<&TxOut> {
         self.spent.as_ref()?.outputs.get(index)
     }
+
+    /// BIP341 `sha_prevouts`: single SHA-256 of every outpoint.
+    pub fn sha_prevouts(&self) -> [u8; 32] {
+        self.prevouts_single
+    }
+
+    /// BIP341 `sha_sequences`.
+    pub fn sha_sequences(&self) -> [u8; 32] {
+        self.sequences_single
+    }
+
+    /// BIP341 `sha_outputs`.
+    pub fn sha_outputs(&self) -> [u8; 32] {
+        self.outputs_single
+    }
+
+    /// BIP341 `sha_amounts`, when the spent outputs are known.
+    pub fn sha_amounts(&self) -> Option<[u8; 32]> {
+        Some(self.spent.as_ref()?.amounts_single)
+    }
+
+    /// BIP341 `sha_scriptpubkeys`, when the spent outputs are known.
+    pub fn sha_scriptpubkeys(&self) -> Option<[u8; 32]> {
+        Some(self.spent.as_ref()?.scripts_single)
+    }
+
+    /// BIP143 `hashPrevouts`, `hashSequence`, `hashOutputs` (double SHA-256).
+    pub fn bip143_hashes(&self) -> [[u8; 32]; 3] {
+        [self.hash_prevouts, self.hash_sequence, self.hash_outputs]
+    }
 }
 
 /// Writes a script code skipping `OP_CODESEPARATOR`s, exactly as Core's
@@ -391,22 +421,43 @@ pub fn taproot_sighash(
     cache: &PrecomputedTransactionData,
     ctx: &TaprootContext,
 ) -> Option<Sighash> {
+    let mut e = TaggedEngine::new("TapSighash");
+    write_taproot_sig_msg(&mut e, tx, input_index, hash_type, sigversion, cache, ctx)?;
+    Some(Sighash(e.finish()))
+}
+
+/// The BIP341 signature message itself (what [`taproot_sighash`] tags and hashes), for
+/// checking against the BIP's intermediate values.
+pub fn taproot_sig_msg(
+    tx: &Transaction,
+    input_index: usize,
+    hash_type: u8,
+    sigversion: SigVersion,
+    cache: &PrecomputedTransactionData,
+    ctx: &TaprootContext,
+) -> Option<Vec<u8>> {
+    let mut msg = Vec::with_capacity(206);
+    write_taproot_sig_msg(&mut msg, tx, input_index, hash_type, sigversion, cache, ctx)?;
+    Some(msg)
+}
+
+/// BIP341 "Common signature message", with BIP342's extension in tapscript.
+fn write_taproot_sig_msg<W: WriteBytes>(
+    e: &mut W,
+    tx: &Transaction,
+    input_index: usize,
+    hash_type: u8,
+    sigversion: SigVersion,
+    cache: &PrecomputedTransactionData,
+    ctx: &TaprootContext,
+) -> Option<()> {
     let spent = cache.spent.as_ref()?;
     if !(hash_type <= 0x03 || (0x81..=0x83).contains(&hash_type)) {
         return None;
     }
-    let output_type = if hash_type == SIGHASH_DEFAULT {
-        1
-    } else {
-        hash_type & 0x03
-    };
+    let output_type = if hash_type == SIGHASH_DEFAULT { 1 } else { hash_type & 0x03 };
     let anyone_can_pay = hash_type & 0x80 != 0;
-    let ext_flag: u8 = if sigversion == SigVersion::Tapscript {
-        1
-    } else {
-        0
-    };
-    let mut e = TaggedEngine::new("TapSighash");
+    let ext_flag: u8 = if sigversion == SigVersion::Tapscript { 1 } else { 0 };
     e.write_bytes(&[0]); // epoch
     e.write_bytes(&[hash_type]);
     e.write_bytes(&tx.version.to_le_bytes());
@@ -423,8 +474,8 @@ pub fn taproot_sighash(
     e.write_bytes(&[(ext_flag << 1) | u8::from(ctx.annex_hash.is_some())]);
     let input = tx.input.get(input_index)?;
     if anyone_can_pay {
-        input.previous_output.encode_to(&mut e);
-        spent.outputs.get(input_index)?.encode_to(&mut e);
+        input.previous_output.encode_to(e);
+        spent.outputs.get(input_index)?.encode_to(e);
         e.write_bytes(&input.sequence.to_le_bytes());
     } else {
         e.write_bytes(&u32::try_from(input_index).ok()?.to_le_bytes());
@@ -443,5 +494,5 @@ pub fn taproot_sighash(
         e.write_bytes(&[0]); // key_version
         e.write_bytes(&ctx.codeseparator_pos.to_le_bytes());
     }
-    Some(Sighash(e.finish()))
+    Some(())
 }
