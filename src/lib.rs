@@ -8,14 +8,18 @@
 //! | --- | --- | --- |
 //! | [`primitives`] | `sou-primitives` | encoding, hashes, amounts, scripts, transactions, blocks, networks |
 //! | [`keys`] | `sou-keys` | keys, ECDSA and Schnorr, taproot, BIP32/39, addresses |
+//! | [`script`] | `sou-script` | the script interpreter and signature hashes |
+//! | [`chain`] | `sou-chain` | consensus rules (so far: context-free transaction checks) |
 //!
 //! ```
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
 //! println!("{}", genesis.block_hash());
 //! ```
 
+pub use sou_chain as chain;
 pub use sou_keys as keys;
 pub use sou_primitives as primitives;
+pub use sou_script as script;
 
 pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
 pub use sou_primitives::{

@@ -455,9 +455,17 @@ fn write_taproot_sig_msg<W: WriteBytes>(
     if !(hash_type <= 0x03 || (0x81..=0x83).contains(&hash_type)) {
         return None;
     }
-    let output_type = if hash_type == SIGHASH_DEFAULT { 1 } else { hash_type & 0x03 };
+    let output_type = if hash_type == SIGHASH_DEFAULT {
+        1
+    } else {
+        hash_type & 0x03
+    };
     let anyone_can_pay = hash_type & 0x80 != 0;
-    let ext_flag: u8 = if sigversion == SigVersion::Tapscript { 1 } else { 0 };
+    let ext_flag: u8 = if sigversion == SigVersion::Tapscript {
+        1
+    } else {
+        0
+    };
     e.write_bytes(&[0]); // epoch
     e.write_bytes(&[hash_type]);
     e.write_bytes(&tx.version.to_le_bytes());
