@@ -47,33 +47,48 @@ impl Tracer for NoTrace {
 }
 
 /// A tracer that keeps every step as text lines, for teaching and debugging.
+///
+/// Pushes show their size, long items are abbreviated to their first and last bytes, and
+/// a new script (the byte position going back) starts with a marker line.
 #[derive(Debug, Default)]
 pub struct TextTrace {
     /// One line per step.
     pub lines: Vec<String>,
+    last_position: Option<usize>,
+}
+
+/// An item as hex, abbreviated past 12 bytes: `30440220..4b01(72)`.
+fn show_item(item: &[u8]) -> String {
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    match item.len() {
+        0 => "[]".to_owned(),
+        n if n <= 12 => hex(item),
+        n => format!("{}..{}({n})", hex(&item[..4]), hex(&item[n - 2..])),
+    }
 }
 
 fn show(stack: &[Vec<u8>]) -> String {
-    let items: Vec<String> = stack
-        .iter()
-        .map(|item| {
-            if item.is_empty() {
-                "[]".to_owned()
-            } else {
-                item.iter().map(|b| format!("{b:02x}")).collect()
-            }
-        })
-        .collect();
+    let items: Vec<String> = stack.iter().map(|item| show_item(item)).collect();
     format!("[{}]", items.join(" "))
 }
 
 impl Tracer for TextTrace {
     fn step(&mut self, step: &Step<'_>) {
-        let skipped = if step.executed { "" } else { " (not executed)" };
+        if self.last_position.is_some_and(|last| step.position <= last) {
+            self.lines.push("---- next script ----".to_owned());
+        }
+        self.last_position = Some(step.position);
+        let op = step.opcode.to_u8();
+        let name = if (1..=0x4b).contains(&op) {
+            format!("PUSH {op} bytes")
+        } else {
+            step.opcode.name().to_owned()
+        };
+        let skipped = if step.executed { "" } else { " (skipped)" };
         self.lines.push(format!(
-            "{:>4}  {:<22}{skipped} {} -> {}",
+            "{:>4}  {:<18}{skipped} {} -> {}",
             step.position,
-            step.opcode.name(),
+            name,
             show(step.stack_before),
             show(step.stack_after)
         ));
