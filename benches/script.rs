@@ -94,6 +94,15 @@ fn signed_tx(n: usize, kind: &Kind) -> (Transaction, Vec<TxOut>) {
     (tx, spent)
 }
 
+/// A tracer that counts steps: enabled, so the interpreter copies the stack for it.
+struct StepCounter(usize);
+
+impl sou::script::trace::Tracer for StepCounter {
+    fn step(&mut self, _: &sou::script::trace::Step<'_>) {
+        self.0 += 1;
+    }
+}
+
 fn verify_all(tx: &Transaction, pre: &PrecomputedTransactionData) {
     for i in 0..tx.input.len() {
         verify_input_with(tx, i, pre, VerifyFlags::STANDARD).expect("valid input");
@@ -162,6 +171,36 @@ fn bench(c: &mut Criterion) {
         b.iter(|| verify_input_with(black_box(&tx), 0, &pre, VerifyFlags::STANDARD))
     });
 
+    // The tracer hook: an arithmetic-heavy script with no tracer (the default) and with a
+    // tracer that only counts steps. The difference is what tracing costs; with `NoTrace`
+    // the hook compiles away.
+    let script = sou::script::asm::parse_asm(&"1 ADD ".repeat(100)).expect("asm");
+    let start = Script::from_bytes(vec![0x51]);
+    g.bench_function("eval_200_ops_no_trace", |b| {
+        b.iter(|| {
+            sou::script::verify_script(
+                &start,
+                black_box(&script),
+                &Witness::new(),
+                VerifyFlags::NONE,
+                &sou::script::interpreter::NoTransaction,
+            )
+        })
+    });
+    g.bench_function("eval_200_ops_counting_trace", |b| {
+        b.iter(|| {
+            let mut counter = StepCounter(0);
+            sou::script::verify_script_traced(
+                &start,
+                black_box(&script),
+                &Witness::new(),
+                VerifyFlags::NONE,
+                &sou::script::interpreter::NoTransaction,
+                &mut counter,
+            )
+        })
+    });
+
     // Linear hashing: whole transactions of 10 and 1,000 P2WPKH inputs.
     for n in [10usize, 1000] {
         let (tx, spent) = signed_tx(n, &Kind::P2wpkh);
@@ -207,6 +246,17 @@ fn main() {
                 (sou / raw - 1.0) * 100.0
             );
         }
+    }
+    if let (Some(none), Some(counting)) = (
+        median_ns("eval_200_ops_no_trace"),
+        median_ns("eval_200_ops_counting_trace"),
+    ) {
+        println!(
+            "  200-op script: no tracer {:.2} us, counting tracer {:.2} us (tracing costs {:.1}x)",
+            none / 1e3,
+            counting / 1e3,
+            counting / none
+        );
     }
     if let (Some(t10), Some(t1000)) = (
         median_ns("p2wpkh_tx_10_inputs"),

@@ -392,7 +392,7 @@ fn main() {
             ctx.annex_hash = Some(e.finish());
         }
         let mut items: Vec<Vec<u8>> = Vec::new();
-        if script_path && tree.is_some() {
+        if let (true, Some(tree)) = (script_path, tree.as_ref()) {
             let which = rng.below(leaves.len());
             let leaf = &leaves[which];
             ctx.tapleaf_hash = Some(tap_leaf_hash(0xc0, &leaf.script).0);
@@ -417,9 +417,7 @@ fn main() {
                 items.push(sig);
             }
             items.push(leaf.script.as_bytes().to_vec());
-            let blocks =
-                ControlBlock::for_tree(&internal.x_only_public_key().0, tree.as_ref().unwrap())
-                    .unwrap();
+            let blocks = ControlBlock::for_tree(&internal.x_only_public_key().0, tree).unwrap();
             let mut control = blocks[which].serialize();
             match rng.below(12) {
                 0 => control[0] ^= 1,

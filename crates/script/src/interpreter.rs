@@ -33,7 +33,7 @@ use sou_primitives::{Script, Transaction, TxOut, Witness};
 use crate::num::{cast_to_bool, ScriptNum};
 use crate::sighash::{
     core_get_op, legacy_sighash, segwit_v0_sighash, taproot_sighash, PrecomputedTransactionData,
-    SigVersion, TaprootContext, SIGHASH_ANYONECANPAY, SIGHASH_DEFAULT,
+    SigVersion, TaprootContext, SIGHASH_DEFAULT,
 };
 use crate::trace::{NoTrace, Step, Tracer};
 use crate::{ScriptError, VerifyFlags};
@@ -366,7 +366,8 @@ fn check_signature_encoding(sig: &[u8], flags: VerifyFlags) -> Result<(), Script
         return Err(ScriptError::SigHighS);
     }
     if flags.contains(VerifyFlags::STRICTENC) {
-        let base = sig[sig.len() - 1] & !(SIGHASH_ANYONECANPAY as u8);
+        // The sighash byte without its ANYONECANPAY bit (0x80).
+        let base = sig[sig.len() - 1] & 0x7f;
         if !(1..=3).contains(&base) {
             return Err(ScriptError::SigHashtype);
         }
@@ -1016,8 +1017,7 @@ fn checkmultisig<C: SignatureChecker + ?Sized>(
     if !(0..=MAX_PUBKEYS_PER_MULTISIG).contains(&key_count) {
         return Err(ScriptError::PubkeyCount);
     }
-    // In range 0..=20 just above.
-    let mut keys_left = key_count as usize;
+    let mut keys_left = usize::try_from(key_count).map_err(|_| ScriptError::PubkeyCount)?;
     *op_count += keys_left;
     if *op_count > MAX_OPS_PER_SCRIPT {
         return Err(ScriptError::OpCount);
@@ -1031,7 +1031,7 @@ fn checkmultisig<C: SignatureChecker + ?Sized>(
     if sig_count < 0 || sig_count > key_count {
         return Err(ScriptError::SigCount);
     }
-    let mut sigs_left = sig_count as usize;
+    let mut sigs_left = usize::try_from(sig_count).map_err(|_| ScriptError::SigCount)?;
     i += 1;
     let mut isig = i;
     i += sigs_left;
