@@ -5,9 +5,11 @@
 //! rules as pure functions of values ([`consensus`]), apart from the state they are
 //! applied to.
 //!
-//! So far it holds the context-free transaction checks; block validation, the UTXO set
-//! and reorganisations come next (see ARCHITECTURE.md).
+//! [`chainstate`] applies them to a growing chain: the block tree, the active chain with
+//! its UTXO set, and reorganisations.
 
+pub mod chainstate;
 pub mod consensus;
 
-pub use consensus::{check_transaction, TxError};
+pub use chainstate::{Chainstate, ConnectOptions, UtxoSet, UtxoView};
+pub use consensus::{check_block, check_transaction, BlockError, BlockErrorKind, TxError};

@@ -1,0 +1,231 @@
+//! sou-chain on real chains: mainnet blocks 0-255 fully validated from genesis, btcd's
+//! reorganisation test chain, and a regtest chain mined by Bitcoin Core with a fork Core
+//! reorganises onto; plus Core's `pow_tests.cpp` retarget values.
+
+#![allow(clippy::unwrap_used, reason = "test code")]
+
+use std::path::PathBuf;
+
+use sou_chain::chainstate::{disconnect_block, BlockStatus};
+use sou_chain::consensus::{block_subsidy, calculate_next_work_required, AncestorInfo};
+use sou_chain::{Chainstate, ConnectOptions};
+use sou_primitives::encoding::deserialize;
+use sou_primitives::network::{MAINNET, REGTEST};
+use sou_primitives::{Amount, Block, BlockHash, CompactTarget, Network};
+
+fn vectors_dir() -> PathBuf {
+    std::env::var_os("SOU_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors")
+        })
+}
+
+fn blocks(path: PathBuf) -> Vec<Block> {
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| deserialize(&hex::decode(l.trim()).unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn mainnet_blocks_0_to_255_connect_with_full_validation() {
+    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    for parallel in [true, false] {
+        let mut state = Chainstate::new(
+            &MAINNET,
+            ConnectOptions {
+                parallel_scripts: parallel,
+                ..Default::default()
+            },
+        );
+        state.set_clock(1_700_000_000);
+        for (height, block) in chain.iter().enumerate().skip(1) {
+            let outcome = state
+                .process_block(block.clone())
+                .unwrap_or_else(|e| panic!("block {height}: {e}"));
+            assert!(
+                outcome.invalid.is_empty(),
+                "block {height}: {:?}",
+                outcome.invalid
+            );
+            assert_eq!(outcome.tip, block.block_hash(), "block {height}");
+        }
+        assert_eq!(state.height(), 255);
+        // 255 coinbases of 50 BTC; the 7 payments in the range move value without fees.
+        assert_eq!(
+            state.utxo().total_value(),
+            Amount::from_sat(255 * 50 * 100_000_000)
+        );
+        // Every output created in blocks 1-255, less the 7 the payments spent.
+        let created: usize = chain[1..]
+            .iter()
+            .flat_map(|b| &b.txdata)
+            .map(|t| t.output.len())
+            .sum();
+        assert_eq!(state.utxo().len(), created - 7);
+    }
+}
+
+#[test]
+fn disconnect_then_reconnect_restores_the_utxo_set_exactly() {
+    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    let mut state = Chainstate::new(&MAINNET, ConnectOptions::default());
+    state.set_clock(1_700_000_000);
+    for block in &chain[1..] {
+        state.process_block(block.clone()).unwrap();
+    }
+    let full = state.utxo().clone();
+    // Disconnect 100 blocks (through all seven payments at 170-248), then reconnect.
+    let mut undone = Vec::new();
+    for _ in 0..100 {
+        undone.push(state.disconnect_tip().unwrap());
+    }
+    assert_eq!(state.height(), 155);
+    assert_eq!(
+        state.utxo().total_value(),
+        Amount::from_sat(155 * 50 * 100_000_000)
+    );
+    let outcome = state.activate_best_chain();
+    assert_eq!(outcome.connected.len(), 100);
+    assert_eq!(
+        state.utxo(),
+        &full,
+        "UTXO set differs after disconnect and reconnect"
+    );
+    // Disconnecting with undo data that does not fit the block is refused.
+    let mut utxo = full.clone();
+    assert!(disconnect_block(&chain[248], &Default::default(), &mut utxo).is_err());
+}
+
+#[test]
+fn btcd_reorg_chain() {
+    // Shape: 0 - 1 - 2 - 3 - 4 and 2 - 3A - 4A - 5A; blocks 4 and 5A spend block 2's
+    // coinbase, so coinbase maturity is 1 here, as in btcd's test.
+    let main = blocks(vectors_dir().join("blocks/reorg_blk_0_to_4.hex"));
+    let side: Vec<Block> = ["reorg_blk_3A.hex", "reorg_blk_4A.hex", "reorg_blk_5A.hex"]
+        .iter()
+        .flat_map(|f| blocks(vectors_dir().join("blocks").join(f)))
+        .collect();
+    let mut state = Chainstate::new(
+        &MAINNET,
+        ConnectOptions {
+            coinbase_maturity: 1,
+            ..Default::default()
+        },
+    );
+    state.set_clock(1_700_000_000);
+    for block in &main[1..] {
+        state.process_block(block.clone()).unwrap();
+    }
+    assert_eq!(state.tip(), main[4].block_hash());
+    let before = state.utxo().clone();
+    // 3A and 4A: a branch with no more work than the active one; nothing moves.
+    for block in &side[..2] {
+        let outcome = state.process_block(block.clone()).unwrap();
+        assert!(outcome.connected.is_empty() && outcome.disconnected.is_empty());
+        assert_eq!(state.tip(), main[4].block_hash());
+    }
+    // 5A: the side branch now has more work: reorganise.
+    let outcome = state.process_block(side[2].clone()).unwrap();
+    assert_eq!(
+        outcome.disconnected,
+        vec![main[4].block_hash(), main[3].block_hash()]
+    );
+    assert_eq!(
+        outcome.connected,
+        side.iter().map(Block::block_hash).collect::<Vec<_>>()
+    );
+    assert!(outcome.invalid.is_empty());
+    assert_eq!(state.tip(), side[2].block_hash());
+    assert_eq!(state.height(), 5);
+    assert_ne!(state.utxo(), &before);
+}
+
+#[test]
+fn regtest_chain_mined_by_core_and_its_fork() {
+    let dir = vectors_dir().join("../core-oracle/testdata");
+    let main = blocks(dir.join("regtest_main_1-102.hex"));
+    let fork = blocks(dir.join("regtest_fork_101-103.hex"));
+    let mut state = Chainstate::new(&REGTEST, ConnectOptions::default());
+    for (i, block) in main.iter().enumerate() {
+        let outcome = state
+            .process_block(block.clone())
+            .unwrap_or_else(|e| panic!("block {}: {e}", i + 1));
+        assert!(
+            outcome.invalid.is_empty(),
+            "block {}: {:?}",
+            i + 1,
+            outcome.invalid
+        );
+    }
+    assert_eq!(state.height(), 102);
+    // The fork from block 100 carries the same spend in 101' and grows to 103': Core
+    // reorganises onto it, and so does sou.
+    let mut last = None;
+    for block in &fork {
+        last = Some(state.process_block(block.clone()).unwrap());
+    }
+    let outcome = last.unwrap();
+    assert_eq!(state.tip(), fork[2].block_hash());
+    assert_eq!(state.height(), 103);
+    assert_eq!(outcome.disconnected.len(), 2);
+    assert!(outcome.invalid.is_empty());
+    assert_eq!(
+        state.entry(&main[101].block_hash()).unwrap().status,
+        BlockStatus::Valid
+    );
+}
+
+fn info(height: u32, time: u32, bits: u32) -> AncestorInfo {
+    AncestorInfo {
+        hash: BlockHash::ZERO,
+        height,
+        time,
+        bits: CompactTarget::from_consensus(bits),
+    }
+}
+
+#[test]
+fn retargets_match_core_pow_tests() {
+    // (last height, last time, last bits, first block time, expected) from pow_tests.cpp.
+    let cases = [
+        (32_255, 1_262_152_739, 0x1d00ffff, 1_261_130_161, 0x1d00d86a),
+        (2_015, 1_233_061_996, 0x1d00ffff, 1_231_006_505, 0x1d00ffff),
+        (68_543, 1_279_297_671, 0x1c05a3f4, 1_279_008_237, 0x1c0168fd),
+        (46_367, 1_269_211_443, 0x1c387f6f, 1_263_163_443, 0x1d00e1fd),
+    ];
+    let params = Network::Mainnet.params();
+    for (height, time, bits, first_time, expected) in cases {
+        let last = info(height, time, bits);
+        let first = info(height - 2015, first_time, bits);
+        assert_eq!(
+            calculate_next_work_required(&last, &first, params).to_consensus(),
+            expected,
+            "height {height}"
+        );
+    }
+}
+
+#[test]
+fn subsidy_halves_and_stops() {
+    let p = Network::Mainnet.params();
+    assert_eq!(block_subsidy(0, p), Amount::from_sat(50 * 100_000_000));
+    assert_eq!(
+        block_subsidy(209_999, p),
+        Amount::from_sat(50 * 100_000_000)
+    );
+    assert_eq!(
+        block_subsidy(210_000, p),
+        Amount::from_sat(25 * 100_000_000)
+    );
+    assert_eq!(block_subsidy(6_929_999, p), Amount::ONE_SAT);
+    assert_eq!(block_subsidy(6_930_000, p), Amount::ZERO);
+    assert_eq!(block_subsidy(64 * 210_000, p), Amount::ZERO);
+    // Sum over all epochs: the 21 million cap is never quite reached.
+    let total: i64 = (0..64)
+        .map(|e| block_subsidy(e * 210_000, p).to_sat() * 210_000)
+        .sum();
+    assert_eq!(Amount::from_sat(total).to_string(), "20999999.97690000 BTC");
+}
