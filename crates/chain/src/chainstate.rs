@@ -39,6 +39,11 @@ use crate::consensus::{
     CheckBlockOptions, Coin, MAX_BLOCK_SIGOPS_COST,
 };
 
+/// An output's index as an outpoint stores it (transactions hold far fewer than 2^32).
+fn output_index(vout: usize) -> u32 {
+    u32::try_from(vout).unwrap_or(u32::MAX)
+}
+
 /// Read access to unspent coins (the node's store implements it over its database).
 pub trait UtxoView {
     /// The unspent coin at `outpoint`, if any.
@@ -86,8 +91,7 @@ impl UtxoSet {
     fn add_outputs(&mut self, tx: &Transaction, txid: Txid, height: u32) {
         let is_coinbase = tx.is_coinbase();
         for (vout, output) in tx.output.iter().enumerate() {
-            // An output index always fits: transactions are far smaller than 2^32 outputs.
-            let outpoint = OutPoint::new(txid, vout as u32);
+            let outpoint = OutPoint::new(txid, output_index(vout));
             self.coins.insert(
                 outpoint,
                 Coin {
@@ -155,7 +159,9 @@ pub fn connect_block<V: AncestorView + ?Sized>(
     // BIP30: no transaction may recreate outputs that are still unspent.
     if enforce_bip30(height, hash, hash_at_bip34_height, params) {
         for (tx, txid) in block.txdata.iter().zip(&txids) {
-            if (0..tx.output.len()).any(|o| utxo.coin(&OutPoint::new(*txid, o as u32)).is_some()) {
+            if (0..tx.output.len())
+                .any(|o| utxo.coin(&OutPoint::new(*txid, output_index(o))).is_some())
+            {
                 return Err(BlockError::Bip30 { txid: *txid });
             }
         }
@@ -314,7 +320,8 @@ fn rollback(block: &Block, txids: &[Txid], undo: &BlockUndo, utxo: &mut UtxoSet)
     for i in (0..applied.min(block.txdata.len())).rev() {
         let tx = &block.txdata[i];
         for vout in 0..tx.output.len() {
-            utxo.coins.remove(&OutPoint::new(txids[i], vout as u32));
+            utxo.coins
+                .remove(&OutPoint::new(txids[i], output_index(vout)));
         }
         if i > 0 {
             if let Some(spent) = undo.spent.get(i - 1) {
@@ -350,7 +357,7 @@ pub fn disconnect_block(
         for vout in 0..tx.output.len() {
             if utxo
                 .coins
-                .remove(&OutPoint::new(txids[i], vout as u32))
+                .remove(&OutPoint::new(txids[i], output_index(vout)))
                 .is_none()
             {
                 return Err(ChainstateError::BadUndo(hash));
@@ -515,8 +522,8 @@ impl Chainstate {
 
     /// The active tip's height.
     pub fn height(&self) -> u32 {
-        // The active chain always holds genesis; heights fit in u32.
-        (self.active.len() - 1) as u32
+        // The active chain always holds genesis.
+        u32::try_from(self.active.len() - 1).unwrap_or(u32::MAX)
     }
 
     /// The active chain, genesis first.

@@ -529,7 +529,7 @@ pub fn check_block(
             return Err(BlockError::DuplicateTransaction);
         }
     }
-    let max = Weight::MAX_BLOCK.to_wu() as usize;
+    let max = usize::try_from(Weight::MAX_BLOCK.to_wu()).unwrap_or(usize::MAX);
     if block.txdata.is_empty()
         || block.txdata.len() * WITNESS_SCALE_FACTOR > max
         || block.base_size() * WITNESS_SCALE_FACTOR > max
