@@ -30,8 +30,28 @@ fn pay(chain: &TestChain, value: i64) -> TxOut {
     }
 }
 
+/// With `SOU_DUMP_DIR` set, writes the active chain and `block` as hex lines, and sou's
+/// verdict beside them, for `scripts/compare-blocks-with-core.sh`.
+fn dump(chain: &TestChain, block: &Block, verdict: &str) {
+    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else { return };
+    let mut lines: Vec<String> = chain.state.active_chain()[1..]
+        .iter()
+        .map(|h| hex::encode(sou::primitives::encoding::serialize(chain.state.entry(h).unwrap().block.as_ref().unwrap())))
+        .collect();
+    lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
+    let name = format!("{}", block.block_hash());
+    std::fs::write(std::path::Path::new(&dir).join(format!("{name}.hex")), lines.join("\n") + "\n").unwrap();
+    std::fs::write(std::path::Path::new(&dir).join(format!("{name}.sou")), verdict).unwrap();
+}
+
 /// Processes `block` and returns Core's reject reason.
 fn reason(chain: &mut TestChain, block: Block) -> String {
+    let verdict = reason_of(chain, block.clone());
+    dump(chain, &block, &verdict);
+    verdict
+}
+
+fn reason_of(chain: &mut TestChain, block: Block) -> String {
     match chain.state.process_block(block) {
         Err(e) => e.reject_reason().into_owned(),
         Ok(outcome) => match outcome.invalid.first() {
