@@ -33,15 +33,29 @@ fn pay(chain: &TestChain, value: i64) -> TxOut {
 /// With `SOU_DUMP_DIR` set, writes the active chain and `block` as hex lines, and sou's
 /// verdict beside them, for `scripts/compare-blocks-with-core.sh`.
 fn dump(chain: &TestChain, block: &Block, verdict: &str) {
-    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else { return };
+    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
+        return;
+    };
     let mut lines: Vec<String> = chain.state.active_chain()[1..]
         .iter()
-        .map(|h| hex::encode(sou::primitives::encoding::serialize(chain.state.entry(h).unwrap().block.as_ref().unwrap())))
+        .map(|h| {
+            hex::encode(sou::primitives::encoding::serialize(
+                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
+            ))
+        })
         .collect();
     lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
     let name = format!("{}", block.block_hash());
-    std::fs::write(std::path::Path::new(&dir).join(format!("{name}.hex")), lines.join("\n") + "\n").unwrap();
-    std::fs::write(std::path::Path::new(&dir).join(format!("{name}.sou")), verdict).unwrap();
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.hex")),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.sou")),
+        verdict,
+    )
+    .unwrap();
 }
 
 /// Processes `block` and returns Core's reject reason.
@@ -297,6 +311,62 @@ fn script_failure() {
     assert_eq!(
         reason(&mut chain, block),
         "block-script-verify-flag-failed (Script evaluated without error but finished with a false/empty top stack element)"
+    );
+}
+
+#[test]
+fn parallel_and_sequential_script_checks_agree() {
+    use sou::chain::chainstate::{connect_block, ConnectOptions};
+    let (mut chain, coins) = chain();
+    chain.mine_empty(3); // coins of heights 1-4 are then mature
+                         // Four spends; the second and fourth carry a broken signature.
+    let txs: Vec<_> = coins[..4]
+        .iter()
+        .enumerate()
+        .map(|(i, coin)| {
+            let mut tx = chain.spend(coin, vec![pay(&chain, 4_999_990_000)]);
+            if i % 2 == 1 {
+                let mut items = tx.input[0].witness.to_vec();
+                items[0][40] ^= 1;
+                tx.input[0].witness = Witness::from_items(items);
+            }
+            tx
+        })
+        .collect();
+    let expected_txid = txs[1].compute_txid();
+    let block = chain.build_block(txs, Amount::from_sat(40_000));
+    let params = sou::Network::Regtest.params();
+    let verdicts: Vec<BlockError> = [true, false]
+        .into_iter()
+        .map(|parallel| {
+            let mut utxo = chain.state.utxo().clone();
+            let options = ConnectOptions {
+                parallel_scripts: parallel,
+                ..Default::default()
+            };
+            let err = connect_block(
+                &block,
+                &block.block_hash(),
+                &chain.active_view(),
+                None,
+                &mut utxo,
+                params,
+                options,
+            )
+            .unwrap_err();
+            assert_eq!(
+                &utxo,
+                chain.state.utxo(),
+                "a failed connection leaves the UTXO set unchanged"
+            );
+            err
+        })
+        .collect();
+    assert_eq!(verdicts[0], verdicts[1]);
+    assert!(
+        matches!(verdicts[0], BlockError::Script { txid, input: 0, .. } if txid == expected_txid),
+        "{:?}",
+        verdicts[0]
     );
 }
 

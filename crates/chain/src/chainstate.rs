@@ -155,7 +155,15 @@ pub fn connect_block<V: AncestorView + ?Sized>(
     options: ConnectOptions,
 ) -> Result<BlockUndo, BlockError> {
     let height = view.tip().height + 1;
-    let txids: Vec<Txid> = block.txdata.iter().map(Transaction::compute_txid).collect();
+    let txids: Vec<Txid> = if options.parallel_scripts {
+        block
+            .txdata
+            .par_iter()
+            .map(Transaction::compute_txid)
+            .collect()
+    } else {
+        block.txdata.iter().map(Transaction::compute_txid).collect()
+    };
     // BIP30: no transaction may recreate outputs that are still unspent.
     if enforce_bip30(height, hash, hash_at_bip34_height, params) {
         for (tx, txid) in block.txdata.iter().zip(&txids) {

@@ -236,6 +236,34 @@ impl TestChain {
     }
 }
 
+impl TestChain {
+    /// The active chain as the consensus rules see it, for calling them directly.
+    pub fn active_view(&self) -> ActiveView<'_> {
+        ActiveView(self)
+    }
+}
+
+/// The active chain of a [`TestChain`], as an [`AncestorView`].
+pub struct ActiveView<'a>(&'a TestChain);
+
+impl AncestorView for ActiveView<'_> {
+    fn tip(&self) -> AncestorInfo {
+        self.ancestor(self.0.state.height())
+            .expect("the tip is on the active chain")
+    }
+
+    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
+        let hash = *self.0.state.active_chain().get(height as usize)?;
+        let e = self.0.state.entry(&hash)?;
+        Some(AncestorInfo {
+            hash,
+            height,
+            time: e.header.time,
+            bits: e.header.bits,
+        })
+    }
+}
+
 impl Default for TestChain {
     fn default() -> Self {
         TestChain::new()
