@@ -243,6 +243,25 @@ fn bad_txns_nonfinal() {
 }
 
 #[test]
+fn bip68_relative_lock() {
+    // Version 2, sequence 150: the coin of block 1 may be spent 150 blocks after it, at
+    // height 151; block 102 is too early.
+    let (mut chain, coins) = chain();
+    let tx = chain.spend_with(&coins[0], vec![pay(&chain, 4_999_990_000)], |mut tx| {
+        tx.input[0].sequence = 150;
+        tx
+    });
+    let block = chain.build_block(vec![tx.clone()], Amount::from_sat(10_000));
+    assert_eq!(reason(&mut chain, block), "bad-txns-nonfinal");
+    chain.mine_empty(49);
+    let outcome = chain
+        .mine_block(vec![tx], Amount::from_sat(10_000))
+        .unwrap();
+    assert!(outcome.invalid.is_empty(), "{outcome:?}");
+    assert_eq!(chain.state.height(), 151);
+}
+
+#[test]
 fn bad_blk_sigops() {
     let (mut chain, _) = chain();
     let mut block = chain.build_block(vec![], Amount::ZERO);

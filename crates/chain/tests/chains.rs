@@ -7,7 +7,10 @@
 use std::path::PathBuf;
 
 use sou_chain::chainstate::{disconnect_block, BlockStatus};
-use sou_chain::consensus::{block_subsidy, calculate_next_work_required, AncestorInfo};
+use sou_chain::consensus::{
+    block_subsidy, calculate_next_work_required, contextual_check_block_header, next_work_required,
+    AncestorInfo, AncestorView,
+};
 use sou_chain::{Chainstate, ConnectOptions};
 use sou_primitives::encoding::deserialize;
 use sou_primitives::network::{MAINNET, REGTEST};
@@ -228,4 +231,110 @@ fn subsidy_halves_and_stops() {
         .map(|e| block_subsidy(e * 210_000, p).to_sat() * 210_000)
         .sum();
     assert_eq!(Amount::from_sat(total).to_string(), "20999999.97690000 BTC");
+}
+
+/// A chain of headers given by (time, bits), heights from 0.
+struct Headers(Vec<(u32, u32)>);
+
+impl AncestorView for Headers {
+    fn tip(&self) -> AncestorInfo {
+        self.ancestor((self.0.len() - 1) as u32).unwrap()
+    }
+    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
+        self.0
+            .get(height as usize)
+            .map(|&(time, bits)| info(height, time, bits))
+    }
+}
+
+#[test]
+fn testnet_minimum_difficulty_rule() {
+    let params = Network::Testnet3.params();
+    // Heights 0..=2020: a retarget at 2016 to 0x1c0fffff, then two normal blocks and two
+    // minimum-difficulty exceptions.
+    let mut chain: Vec<(u32, u32)> = (0..2016)
+        .map(|h| (1_000_000 + 600 * h, 0x1d00ffff))
+        .collect();
+    chain.push((chain[2015].0 + 600, 0x1c0fffff));
+    chain.push((chain[2016].0 + 600, 0x1c0fffff));
+    chain.push((chain[2017].0 + 600, 0x1c0fffff));
+    chain.push((chain[2018].0 + 1300, 0x1d00ffff));
+    chain.push((chain[2019].0 + 1300, 0x1d00ffff));
+    let view = Headers(chain);
+    let last_time = view.tip().time;
+    // More than 20 minutes after the parent: the easiest target.
+    assert_eq!(
+        next_work_required(&view, last_time + 1201, params).to_consensus(),
+        0x1d00ffff
+    );
+    // Otherwise: the last target that was not a minimum-difficulty exception.
+    assert_eq!(
+        next_work_required(&view, last_time + 600, params).to_consensus(),
+        0x1c0fffff
+    );
+    // Mainnet has no such rule.
+    assert_eq!(
+        next_work_required(&view, last_time + 5000, Network::Mainnet.params()).to_consensus(),
+        0x1d00ffff
+    );
+}
+
+#[test]
+fn testnet4_bip94() {
+    let params = Network::Testnet4.params();
+    // BIP94 retargets from the first block of the period: here 0x1c0fffff, while the last
+    // block (a minimum-difficulty exception) carries the easiest target.
+    let mut chain: Vec<(u32, u32)> = (0..2016)
+        .map(|h| (1_000_000 + 600 * h, 0x1c0fffff))
+        .collect();
+    chain[2015].1 = 0x1d00ffff;
+    let view = Headers(chain);
+    let bits = next_work_required(&view, view.tip().time + 600, params);
+    // The period took 2015 x 600 s against 2016 x 600: 0x0fffff x 1_209_000 / 1_209_600
+    // = 1_048_054.8, truncated to 0x0ffdf6, under the same exponent.
+    assert_eq!(bits.to_consensus(), 0x1c0f_fdf6);
+    // Without BIP94 the last block's target would be the base.
+    assert_ne!(
+        next_work_required(&view, view.tip().time + 600, Network::Testnet3.params()),
+        bits
+    );
+    // The timewarp rule: the first block of a period may not be dated more than 10 minutes
+    // before its parent.
+    let header = sou_primitives::BlockHeader {
+        version: 0x2000_0000,
+        prev_blockhash: BlockHash::ZERO,
+        merkle_root: Default::default(),
+        time: view.tip().time - 601,
+        bits,
+        nonce: 0,
+    };
+    let err = contextual_check_block_header(&header, &view, params, 2_000_000_000).unwrap_err();
+    assert_eq!(err.reject_reason(), "time-timewarp-attack");
+}
+
+#[test]
+fn headers_first_then_blocks_in_any_order() {
+    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    let mut state = Chainstate::new(&MAINNET, ConnectOptions::default());
+    state.set_clock(1_700_000_000);
+    for block in &chain[1..=10] {
+        state.accept_header(&block.header).unwrap();
+    }
+    // Blocks 10 down to 2 arrive first: nothing can connect until block 1 does.
+    for block in chain[2..=10].iter().rev() {
+        let outcome = state.process_block(block.clone()).unwrap();
+        assert!(outcome.connected.is_empty());
+        assert_eq!(state.height(), 0);
+    }
+    let outcome = state.process_block(chain[1].clone()).unwrap();
+    assert_eq!(outcome.connected.len(), 10);
+    assert_eq!(state.tip(), chain[10].block_hash());
+    // A block whose parent is unknown is refused with Core's reason.
+    assert_eq!(
+        state
+            .process_block(chain[20].clone())
+            .unwrap_err()
+            .reject_reason(),
+        "prev-blk-not-found"
+    );
 }

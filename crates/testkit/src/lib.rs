@@ -72,9 +72,15 @@ pub fn refresh_commitments(block: &mut Block) {
 }
 
 impl TestChain {
-    /// A chain holding only the regtest genesis block.
+    /// A chain holding only the regtest genesis block, with a fixed test key.
     pub fn new() -> TestChain {
-        let key = SecretKey::from_byte_array(sha256(b"sou-testkit key")).expect("valid key");
+        TestChain::with_key(
+            SecretKey::from_byte_array(sha256(b"sou-testkit key")).expect("valid key"),
+        )
+    }
+
+    /// A chain whose coinbases pay `key`.
+    pub fn with_key(key: SecretKey) -> TestChain {
         TestChain {
             state: Chainstate::new(&REGTEST, ConnectOptions::default()),
             key,
