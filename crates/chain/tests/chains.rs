@@ -2,7 +2,11 @@
 //! reorganisation test chain, and a regtest chain mined by Bitcoin Core with a fork Core
 //! reorganises onto; plus Core's `pow_tests.cpp` retarget values.
 
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code"
+)]
 
 use std::path::PathBuf;
 
