@@ -484,3 +484,80 @@ fn reorg_onto_an_invalid_branch_returns_to_the_valid_one() {
         "bad-prevblk"
     );
 }
+
+#[test]
+fn bad_txns_bip30() {
+    // Before BIP34 two coinbases could be identical, and the second would overwrite the
+    // first's unspent outputs (it happened twice on mainnet, blocks 91842 and 91880).
+    // Regtest with BIP34 buried at height 1000:
+    //   ... - 10 - 11 (coinbase copied from 10)  -> bad-txns-BIP30
+    let mut params = sou::Network::Regtest.params().clone();
+    params.deployments.bip34_height = 1000;
+    let params: &'static sou::Params = Box::leak(Box::new(params));
+    let key = sou::SecretKey::from_byte_array([3; 32]).unwrap();
+    let mut chain = TestChain::with_params(params, key);
+    chain.mine_empty(10);
+    let tip = chain.state.tip();
+    let copied = chain
+        .state
+        .entry(&tip)
+        .unwrap()
+        .block
+        .clone()
+        .unwrap()
+        .txdata[0]
+        .clone();
+    let mut block = chain.build_block(vec![], Amount::ZERO);
+    block.txdata[0] = copied;
+    assert_eq!(reason(&mut chain, remine(block, true)), "bad-txns-BIP30");
+}
+
+#[test]
+fn bip30_exceptions_and_script_flags_by_height() {
+    use sou::chain::consensus::{block_script_flags, enforce_bip30, is_bip30_repeat};
+    use sou::script::VerifyFlags;
+    let main = sou::Network::Mainnet.params();
+    let h91842: sou::BlockHash = "00000000000a4d0a398161ffc163c503763b1f4360639393e0e4c8e300e0caec"
+        .parse()
+        .unwrap();
+    assert!(is_bip30_repeat(91_842, &h91842));
+    assert!(!enforce_bip30(91_842, &h91842, None, main));
+    assert!(enforce_bip30(91_843, &sou::BlockHash::ZERO, None, main));
+    // Once the chain holds Core's BIP34 block, BIP30 is implied, until BIP34_IMPLIES_BIP30_LIMIT.
+    let bip34 = main.deployments.bip34_hash;
+    assert!(!enforce_bip30(300_000, &sou::BlockHash::ZERO, bip34, main));
+    assert!(enforce_bip30(1_983_702, &sou::BlockHash::ZERO, bip34, main));
+
+    let flags = |h| block_script_flags(h, &sou::BlockHash::ZERO, main);
+    assert_eq!(
+        flags(1),
+        VerifyFlags::P2SH | VerifyFlags::WITNESS | VerifyFlags::TAPROOT
+    );
+    assert!(
+        !flags(363_724).contains(VerifyFlags::DERSIG)
+            && flags(363_725).contains(VerifyFlags::DERSIG)
+    );
+    assert!(
+        !flags(388_380).contains(VerifyFlags::CHECKLOCKTIMEVERIFY)
+            && flags(388_381).contains(VerifyFlags::CHECKLOCKTIMEVERIFY)
+    );
+    assert!(
+        !flags(419_327).contains(VerifyFlags::CHECKSEQUENCEVERIFY)
+            && flags(419_328).contains(VerifyFlags::CHECKSEQUENCEVERIFY)
+    );
+    assert!(
+        !flags(481_823).contains(VerifyFlags::NULLDUMMY)
+            && flags(481_824).contains(VerifyFlags::NULLDUMMY)
+    );
+    let bip16_exception = main.deployments.bip16_exception.unwrap();
+    assert_eq!(
+        block_script_flags(170_060, &bip16_exception, main),
+        VerifyFlags::NONE
+    );
+    let taproot_exception = main.deployments.taproot_exception.unwrap();
+    assert_eq!(
+        block_script_flags(692_261, &taproot_exception, main)
+            & (VerifyFlags::P2SH | VerifyFlags::WITNESS | VerifyFlags::TAPROOT),
+        VerifyFlags::P2SH | VerifyFlags::WITNESS
+    );
+}

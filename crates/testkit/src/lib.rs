@@ -22,7 +22,7 @@ use sou_chain::{BlockError, Chainstate, ConnectOptions};
 use sou_keys::{ecdsa, Address, Message, SecretKey};
 use sou_primitives::block::{compute_witness_commitment, BlockHeader, WITNESS_COMMITMENT_HEADER};
 use sou_primitives::hashes::sha256;
-use sou_primitives::network::REGTEST;
+use sou_primitives::network::{Params, REGTEST};
 use sou_primitives::pow::Target;
 use sou_primitives::{
     Amount, Block, BlockHash, Network, OutPoint, Script, Transaction, TxIn, TxOut, Witness,
@@ -47,6 +47,7 @@ pub struct TestChain {
     pub state: Chainstate,
     /// The key that coinbases pay (P2WPKH).
     pub key: SecretKey,
+    params: &'static Params,
     time: u32,
 }
 
@@ -81,11 +82,23 @@ impl TestChain {
 
     /// A chain whose coinbases pay `key`.
     pub fn with_key(key: SecretKey) -> TestChain {
+        TestChain::with_params(&REGTEST, key)
+    }
+
+    /// A chain on other regtest-like parameters (e.g. a soft fork buried higher), which
+    /// must keep regtest's proof-of-work limit.
+    pub fn with_params(params: &'static Params, key: SecretKey) -> TestChain {
         TestChain {
-            state: Chainstate::new(&REGTEST, ConnectOptions::default()),
+            state: Chainstate::new(params, ConnectOptions::default()),
             key,
-            time: REGTEST.genesis_block().header.time,
+            params,
+            time: params.genesis_block().header.time,
         }
+    }
+
+    /// The chain's parameters.
+    pub fn params(&self) -> &'static Params {
+        self.params
     }
 
     /// The key's P2WPKH script.
@@ -157,7 +170,7 @@ impl TestChain {
                 prev_blockhash: prev,
                 merkle_root: Default::default(),
                 time: self.time,
-                bits: REGTEST.pow_limit_bits(),
+                bits: self.params.pow_limit_bits(),
                 nonce: 0,
             },
             txdata,
