@@ -36,6 +36,10 @@ fn dump(chain: &TestChain, block: &Block, verdict: &str) {
     let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
         return;
     };
+    // Core's regtest knows only its own parameters.
+    if chain.params() != sou::Network::Regtest.params() {
+        return;
+    }
     let mut lines: Vec<String> = chain.state.active_chain()[1..]
         .iter()
         .map(|h| {
