@@ -9,7 +9,8 @@
 //! | [`primitives`] | `sou-primitives` | encoding, hashes, amounts, scripts, transactions, blocks, networks |
 //! | [`keys`] | `sou-keys` | keys, ECDSA and Schnorr, taproot, BIP32/39, addresses |
 //! | [`script`] | `sou-script` | the script interpreter and signature hashes |
-//! | [`chain`] | `sou-chain` | consensus rules (so far: context-free transaction checks) |
+//! | [`chain`] | `sou-chain` | consensus rules, UTXO set, block tree and reorganisations |
+//! | [`miner`] | `sou-miner` | block templates and the proof-of-work search |
 //!
 //! ```
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
@@ -18,6 +19,7 @@
 
 pub use sou_chain as chain;
 pub use sou_keys as keys;
+pub use sou_miner as miner;
 pub use sou_primitives as primitives;
 pub use sou_script as script;
 

@@ -26,6 +26,29 @@ use crate::encoding::{Decode, DecodeError, Encode, Reader, WriteBytes};
 
 pub(crate) mod batch;
 
+/// SHA-256's initial state, for callers that drive compressions themselves (miners).
+pub const SHA256_INITIAL_STATE: [u32; 8] = SHA256_IV;
+
+/// Compresses one 64-byte block into `state` (the `sha2` crate's `compress256`, which uses
+/// SHA-NI or ARMv8 instructions when the CPU has them).
+#[inline]
+pub fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    compress_blocks(state, block);
+}
+
+/// Compresses one block into each of two states at once: interleaved on x86-64 CPUs with
+/// the SHA extensions (see [`two_lanes_available`]), one after the other elsewhere.
+#[inline]
+pub fn compress_two(a: &mut [u32; 8], block_a: &[u8; 64], b: &mut [u32; 8], block_b: &[u8; 64]) {
+    batch::compress_pair(a, block_a, b, block_b);
+}
+
+/// True when [`compress_two`] runs both lanes interleaved (x86-64 with SHA-NI, detected at
+/// run time).
+pub fn two_lanes_available() -> bool {
+    batch::two_lanes()
+}
+
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()

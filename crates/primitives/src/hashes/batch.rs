@@ -159,6 +159,27 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Two compressions, interleaved when the CPU allows (see `crate::hashes::compress_two`).
+#[inline]
+pub(crate) fn compress_pair(
+    a: &mut [u32; 8],
+    block_a: &[u8; 64],
+    b: &mut [u32; 8],
+    block_b: &[u8; 64],
+) {
+    if x86::available() {
+        x86::compress_x2(a, block_a, b, block_b);
+    } else {
+        super::compress_blocks(a, block_a);
+        super::compress_blocks(b, block_b);
+    }
+}
+
+/// Whether the interleaved kernel is in use.
+pub(crate) fn two_lanes() -> bool {
+    x86::available()
+}
+
 /// Computes `sha256d` of messages pushed one by one, two at a time on two lanes.
 ///
 /// Each message comes with a caller's tag; when its hash is done, `emit(tag, digest)` is
