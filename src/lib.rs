@@ -26,5 +26,5 @@ pub use sou_script as script;
 pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
 pub use sou_primitives::{
     Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script,
-    Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid,
+    Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid, U256,
 };

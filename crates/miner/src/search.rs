@@ -73,7 +73,7 @@ pub fn search(
     let target_le = target.to_u256().to_le_bytes();
     let found = AtomicU64::new(u64::MAX);
     let chunks: Vec<(u64, u64)> = (u64::from(start)..=u64::from(end))
-        .step_by(CHUNK as usize)
+        .step_by(1 << 18)
         .map(|lo| (lo, (lo + CHUNK - 1).min(u64::from(end))))
         .collect();
     let run = || {
