@@ -19,7 +19,7 @@ use sou::chain::{Chainstate, ConnectOptions};
 use sou::keys::{Address, SecretKey};
 use sou::miner::search::{measure, Progress};
 use sou::miner::template::build_template;
-use sou::miner::{search, Kernel, Outcome, SearchOptions};
+use sou::miner::{mine_template, search, Kernel, Outcome, SearchOptions};
 use sou::primitives::encoding::deserialize;
 use sou::primitives::hashes::sha256;
 use sou::{Block, BlockHeader, Network, Target, U256};
@@ -179,17 +179,11 @@ fn main() -> ExitCode {
     println!("   Target (nBits {}): {target}", template.block.header.bits);
     println!("   Regtest's target is the easiest possible: about one hash in two wins.");
     let progress = Progress::default();
-    let Outcome::Found(nonce) = search(
-        &template.block.header,
-        target,
-        0,
-        u32::MAX,
-        options,
-        &progress,
-    ) else {
+    // `mine_template` searches the header's nonces, rolling the coinbase's extra nonce if
+    // they all fail, and leaves the winning nonce in the header.
+    let Outcome::Found(nonce) = mine_template(&mut template, target, options, &progress) else {
         return ExitCode::FAILURE;
     };
-    template.block.header.nonce = nonce;
     let hash = template.block.block_hash();
     println!(
         "   Found after {} attempt(s): nonce {nonce}",

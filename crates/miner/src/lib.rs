@@ -17,5 +17,5 @@ pub mod search;
 pub mod template;
 
 pub use kernel::{HeaderHasher, Kernel};
-pub use search::{search, Outcome, Progress, SearchOptions};
+pub use search::{mine_template, search, Outcome, Progress, SearchOptions};
 pub use template::{build_template, BlockTemplate, Candidate, TransactionSource};

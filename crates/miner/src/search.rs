@@ -4,8 +4,9 @@
 //! pure trial and error, and splits perfectly across cores: each thread takes the next
 //! chunk of 2^18 nonces from a shared counter until one finds a hash, the nonces run out,
 //! or someone cancels (a new block arrived: the work is stale). When all 2^32 nonces fail,
-//! the caller changes the block (the coinbase's extra nonce, hence the merkle root, or the
-//! time) and searches again.
+//! the block must change: [`mine_template`] moves to the coinbase's next extra nonce, hence
+//! a new merkle root, and searches again (changing the time would also do, but the time is
+//! the node's to set).
 //!
 //! References: Core `src/rpc/mining.cpp` (`GenerateBlock`), cpuminer (work splitting).
 
@@ -15,7 +16,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use sou_primitives::{BlockHeader, Target};
 
-use crate::kernel::{meets_target, HeaderHasher, Kernel};
+use crate::kernel::{HeaderHasher, Kernel};
+use crate::template::{set_extra_nonce, BlockTemplate};
 
 /// Nonces a thread takes at a time: small enough to notice cancellation within a few
 /// milliseconds, large enough that taking them costs nothing.
@@ -106,6 +108,51 @@ pub fn search(
     }
 }
 
+/// Mines `template` until its header meets `target`: all 2^32 nonces of the header, then
+/// the next extra nonce (a new coinbase, hence a new merkle root and 2^32 fresh nonces),
+/// and so on, as Core's `GenerateBlock` does with `IncrementExtraNonce`. On
+/// [`Outcome::Found`] the template's header carries the winning nonce and the block is
+/// ready to submit; [`Outcome::Exhausted`] only if all 2^64 extra nonces fail.
+pub fn mine_template(
+    template: &mut BlockTemplate,
+    target: Target,
+    options: SearchOptions,
+    progress: &Progress,
+) -> Outcome {
+    mine_nonces(template, target, u32::MAX, options, progress)
+}
+
+/// [`mine_template`] with the header nonces limited to `0..=last_nonce`, so that tests can
+/// watch the extra nonce roll without hashing 2^32 nonces each time.
+pub(crate) fn mine_nonces(
+    template: &mut BlockTemplate,
+    target: Target,
+    last_nonce: u32,
+    options: SearchOptions,
+    progress: &Progress,
+) -> Outcome {
+    loop {
+        match search(
+            &template.block.header,
+            target,
+            0,
+            last_nonce,
+            options,
+            progress,
+        ) {
+            Outcome::Found(nonce) => {
+                template.block.header.nonce = nonce;
+                return Outcome::Found(nonce);
+            }
+            Outcome::Cancelled => return Outcome::Cancelled,
+            Outcome::Exhausted => match template.extra_nonce.checked_add(1) {
+                Some(next) => set_extra_nonce(template, next),
+                None => return Outcome::Exhausted,
+            },
+        }
+    }
+}
+
 /// Scans one chunk; returns the first nonce that meets the target.
 fn scan(
     hasher: &HeaderHasher,
@@ -115,39 +162,25 @@ fn scan(
     kernel: Kernel,
     progress: &Progress,
 ) -> Option<u32> {
+    // Slices of 4,096 nonces, well under a millisecond of work, so that a cancelled search
+    // stops promptly.
     let mut nonce = lo;
-    let mut done = 0u64;
-    let result = loop {
-        if nonce > hi {
-            break None;
+    while nonce <= hi {
+        if nonce > lo && progress.cancel.load(Ordering::Relaxed) {
+            return None;
         }
-        // Check cancellation every 4,096 nonces: well under a millisecond of work.
-        if done & 0x0fff == 0 && done > 0 && progress.cancel.load(Ordering::Relaxed) {
-            break None;
+        let slice_hi = hi.min(nonce + 0x0fff);
+        let (Ok(from), Ok(to)) = (u32::try_from(nonce), u32::try_from(slice_hi)) else {
+            return None;
+        };
+        let (found, tried) = hasher.scan(kernel, target, from, to);
+        progress.hashes.fetch_add(tried, Ordering::Relaxed);
+        if found.is_some() {
+            return found;
         }
-        let n = u32::try_from(nonce).unwrap_or(u32::MAX);
-        if kernel == Kernel::Fast && nonce < hi {
-            let [a, b] = hasher.hash_two([n, n.wrapping_add(1)]);
-            if meets_target(&a, target) {
-                break Some(n);
-            }
-            if meets_target(&b, target) {
-                break Some(n.wrapping_add(1));
-            }
-            nonce += 2;
-            done += 2;
-        } else {
-            if meets_target(&hasher.hash(n), target) {
-                break Some(n);
-            }
-            nonce += 1;
-            done += 1;
-        }
-    };
-    progress
-        .hashes
-        .fetch_add(done + u64::from(result.is_some()), Ordering::Relaxed);
-    result
+        nonce = slice_hi + 1;
+    }
+    None
 }
 
 /// A measured rate.
@@ -191,5 +224,55 @@ pub fn measure(options: SearchOptions, duration: Duration) -> HashRate {
     HashRate {
         hashes: progress.hashes.load(Ordering::Relaxed),
         elapsed: start.elapsed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::{build_template, Candidate};
+    use sou_primitives::{Network, U256};
+    use sou_testkit::TestChain;
+
+    /// With only 64 header nonces per extra nonce and a 1-in-65,536 target, the miner must
+    /// roll the extra nonce many times; the block it ends with is consistent and valid.
+    #[test]
+    fn exhausted_nonces_roll_the_extra_nonce() {
+        let mut chain = TestChain::new();
+        let params = Network::Regtest.params();
+        let view = chain.active_view();
+        let no_candidates: Vec<Candidate> = Vec::new();
+        let mut template = build_template(
+            &view,
+            &no_candidates,
+            params,
+            &chain.script(),
+            1_700_000_000,
+        );
+        let target = Target::from_u256(U256::ONE.shl(240));
+        let outcome = mine_nonces(
+            &mut template,
+            target,
+            63,
+            SearchOptions::default(),
+            &Progress::default(),
+        );
+        let Outcome::Found(nonce) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(template.extra_nonce > 0, "found before any roll");
+        assert!(nonce <= 63);
+        let block = &template.block;
+        assert!(target.is_met_by(block.block_hash()));
+        assert_eq!(block.header.merkle_root, block.compute_merkle_root().root);
+        let script = block.txdata[0].input[0].script_sig.as_bytes();
+        assert_eq!(
+            script[script.len() - 8..],
+            template.extra_nonce.to_le_bytes()
+        );
+        // The regtest chain accepts it (regtest's target is far easier than ours).
+        let outcome = chain.state.process_block(block.clone()).expect("accepted");
+        assert!(outcome.invalid.is_empty(), "{outcome:?}");
+        assert_eq!(chain.state.tip(), block.block_hash());
     }
 }

@@ -71,6 +71,28 @@ fn kernels_agree_on_random_headers() {
             assert_eq!(got, header.block_hash().to_byte_array());
             assert_eq!(hasher.hash(nonce), got);
         }
+        // Both kernels' scans stop at the first nonce a brute-force search stops at. The
+        // target is one of the range's own hashes, so ties on the top word happen.
+        let lo = n.min(u32::MAX - 64);
+        let hashes: Vec<[u8; 32]> = (lo..=lo + 64)
+            .map(|nonce| {
+                header.nonce = nonce;
+                header.block_hash().to_byte_array()
+            })
+            .collect();
+        let mut target = hashes[next() as usize % hashes.len()];
+        if next() % 2 == 0 {
+            target[next() as usize % 28] ^= 0xff;
+        }
+        let first = (lo..=lo + 64)
+            .zip(&hashes)
+            .find(|(_, h)| sou_miner::kernel::meets_target(h, &target))
+            .map(|(nonce, _)| nonce);
+        for kernel in [Kernel::Portable, Kernel::Fast] {
+            let (found, tried) = hasher.scan(kernel, &target, lo, lo + 64);
+            assert_eq!(found, first, "{kernel:?}");
+            assert_eq!(tried, u64::from(first.unwrap_or(lo + 64) - lo) + 1);
+        }
     }
 }
 
