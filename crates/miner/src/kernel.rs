@@ -250,61 +250,24 @@ pub fn meets_target(hash: &[u8; 32], target_le: &[u8; 32]) -> bool {
 #[allow(unsafe_code)]
 mod x86 {
     //! The specialised two-lane kernel: the only `unsafe` code of sou-miner, CPU
-    //! intrinsics used after run-time detection of the SHA extensions.
+    //! intrinsics used after run-time detection of the SHA extensions. The SHA-NI
+    //! building blocks it shares with the general two-lane hash are in
+    //! `sou_primitives::hashes::shani`.
 
     use core::arch::x86_64::{
         __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_cvtsi128_si32, _mm_set_epi32,
-        _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
+        _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
     };
 
     use super::{meets_target, HeaderHasher};
+    use sou_primitives::hashes::shani::{available, load_state, round_constants, schedule};
     use sou_primitives::hashes::SHA256_INITIAL_STATE;
-
-    /// SHA-256 round constants (FIPS 180-4, 4.2.2).
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-
-    fn available() -> bool {
-        is_x86_feature_detected!("sha")
-            && is_x86_feature_detected!("sse4.1")
-            && is_x86_feature_detected!("ssse3")
-    }
 
     /// Four words as a register, element 0 = `w[0]`.
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
     fn words(w: [u32; 4]) -> __m128i {
         _mm_set_epi32(w[3] as i32, w[2] as i32, w[1] as i32, w[0] as i32)
-    }
-
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn constants(g: usize) -> __m128i {
-        words([K[4 * g], K[4 * g + 1], K[4 * g + 2], K[4 * g + 3]])
-    }
-
-    /// A state (A..H) in the ABEF / CDGH layout of `sha256rnds2`.
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn to_lanes(state: &[u32; 8]) -> (__m128i, __m128i) {
-        let dcba = words([state[0], state[1], state[2], state[3]]);
-        let hgfe = words([state[4], state[5], state[6], state[7]]);
-        let cdab = _mm_shuffle_epi32::<0xb1>(dcba);
-        let efgh = _mm_shuffle_epi32::<0x1b>(hgfe);
-        (
-            _mm_alignr_epi8::<8>(cdab, efgh),
-            _mm_blend_epi16::<0xf0>(efgh, cdab),
-        )
     }
 
     /// ABEF / CDGH back to word order: [A, B, C, D] and [E, F, G, H] as message words.
@@ -316,15 +279,6 @@ mod x86 {
         (
             _mm_blend_epi16::<0xf0>(feba, dchg),
             _mm_alignr_epi8::<8>(dchg, feba),
-        )
-    }
-
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn schedule(t16: __m128i, t12: __m128i, t8: __m128i, t4: __m128i) -> __m128i {
-        _mm_sha256msg2_epu32(
-            _mm_add_epi32(_mm_sha256msg1_epu32(t16, t12), _mm_alignr_epi8::<4>(t4, t8)),
-            t4,
         )
     }
 
@@ -341,11 +295,11 @@ mod x86 {
 
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
     fn prepare(h: &HeaderHasher) -> Prepared {
-        let (mid_abef, mid_cdgh) = to_lanes(&h.midstate);
+        let (mid_abef, mid_cdgh) = load_state(&h.midstate);
         let [w0, w1, w2] = h.tail_words;
-        let wk = _mm_add_epi32(words([w0, w1, w2, 0]), constants(0));
+        let wk = _mm_add_epi32(words([w0, w1, w2, 0]), round_constants(0));
         let first = _mm_sha256rnds2_epu32(mid_cdgh, mid_abef, wk);
-        let (iv_abef, iv_cdgh) = to_lanes(&SHA256_INITIAL_STATE);
+        let (iv_abef, iv_cdgh) = load_state(&SHA256_INITIAL_STATE);
         Prepared {
             mid_abef,
             mid_cdgh,
@@ -371,7 +325,7 @@ mod x86 {
         // Four rounds of both lanes with message words `$x` (lane a) and `$y` (lane b).
         macro_rules! group {
             ($g:expr; $x:ident / $y:ident) => {{
-                let k = constants($g);
+                let k = round_constants($g);
                 let (wa, wb) = (_mm_add_epi32($x, k), _mm_add_epi32($y, k));
                 a_cdgh = _mm_sha256rnds2_epu32(a_cdgh, a_abef, wa);
                 b_cdgh = _mm_sha256rnds2_epu32(b_cdgh, b_abef, wb);
@@ -405,8 +359,8 @@ mod x86 {
         a0 = words([w0, w1, w2, nonces[0].swap_bytes()]);
         b0 = words([w0, w1, w2, nonces[1].swap_bytes()]);
         let (wa, wb) = (
-            _mm_add_epi32(a0, constants(0)),
-            _mm_add_epi32(b0, constants(0)),
+            _mm_add_epi32(a0, round_constants(0)),
+            _mm_add_epi32(b0, round_constants(0)),
         );
         a_cdgh = p.first;
         b_cdgh = p.first;
@@ -447,8 +401,8 @@ mod x86 {
         // shift into H: H7 = F + IV7.
         a3 = schedule(a3, a0, a1, a2);
         b3 = schedule(b3, b0, b1, b2);
-        a_cdgh = _mm_sha256rnds2_epu32(a_cdgh, a_abef, _mm_add_epi32(a3, constants(15)));
-        b_cdgh = _mm_sha256rnds2_epu32(b_cdgh, b_abef, _mm_add_epi32(b3, constants(15)));
+        a_cdgh = _mm_sha256rnds2_epu32(a_cdgh, a_abef, _mm_add_epi32(a3, round_constants(15)));
+        b_cdgh = _mm_sha256rnds2_epu32(b_cdgh, b_abef, _mm_add_epi32(b3, round_constants(15)));
         let _ = (a_abef, b_abef);
         [
             (_mm_cvtsi128_si32(a_cdgh) as u32).wrapping_add(SHA256_INITIAL_STATE[7]),

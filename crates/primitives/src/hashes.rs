@@ -25,6 +25,9 @@ use thiserror::Error;
 use crate::encoding::{Decode, DecodeError, Encode, Reader, WriteBytes};
 
 pub(crate) mod batch;
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+pub mod shani;
 
 /// SHA-256's initial state, for callers that drive compressions themselves (miners).
 pub const SHA256_INITIAL_STATE: [u32; 8] = SHA256_IV;

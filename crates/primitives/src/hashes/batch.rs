@@ -248,36 +248,14 @@ impl<'a, F: FnMut(usize, [u8; 32])> Sha256dLanes<'a, F> {
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod x86 {
-    //! The two-lane SHA-NI compression. The only `unsafe` in sou-primitives: CPU
-    //! intrinsics, used only after run-time detection of the features they need.
+    //! The two-lane SHA-NI compression, from the building blocks of `hashes::shani`.
 
-    use core::arch::x86_64::{
-        __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_loadu_si128, _mm_set_epi64x,
-        _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
-        _mm_shuffle_epi8, _mm_storeu_si128,
+    use core::arch::x86_64::{__m128i, _mm_add_epi32};
+
+    pub(super) use crate::hashes::shani::available;
+    use crate::hashes::shani::{
+        four_rounds, load_state, load_words, round_constants, schedule, store_state,
     };
-
-    /// SHA-256 round constants (FIPS 180-4, 4.2.2).
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-
-    /// True when the CPU has what [`compress_x2`] uses (the result is cached by std).
-    pub(super) fn available() -> bool {
-        is_x86_feature_detected!("sha")
-            && is_x86_feature_detected!("sse2")
-            && is_x86_feature_detected!("ssse3")
-            && is_x86_feature_detected!("sse4.1")
-    }
 
     /// Compresses one block into each of two states, the two lanes interleaved.
     ///
@@ -292,78 +270,6 @@ mod x86 {
         // SAFETY: `Sha256dLanes` calls this only when `available()` returned true, so
         // the CPU supports every feature `compress_x2_shani` is compiled for.
         unsafe { compress_x2_shani(a, block_a, b, block_b) }
-    }
-
-    /// Loads the state words (A..H) into the ABEF / CDGH register layout that
-    /// `sha256rnds2` works on.
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn load_state(state: &[u32; 8]) -> (__m128i, __m128i) {
-        // SAFETY: `state` is 8 u32s (32 bytes); the two unaligned 16-byte loads read
-        // exactly its first and second halves.
-        let (dcba, hgfe) = unsafe {
-            (
-                _mm_loadu_si128(state.as_ptr().cast()),
-                _mm_loadu_si128(state.as_ptr().add(4).cast()),
-            )
-        };
-        let cdab = _mm_shuffle_epi32::<0xb1>(dcba);
-        let efgh = _mm_shuffle_epi32::<0x1b>(hgfe);
-        (
-            _mm_alignr_epi8::<8>(cdab, efgh),
-            _mm_blend_epi16::<0xf0>(efgh, cdab),
-        )
-    }
-
-    /// The inverse of [`load_state`].
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn store_state(state: &mut [u32; 8], abef: __m128i, cdgh: __m128i) {
-        let feba = _mm_shuffle_epi32::<0x1b>(abef);
-        let dchg = _mm_shuffle_epi32::<0xb1>(cdgh);
-        let dcba = _mm_blend_epi16::<0xf0>(feba, dchg);
-        let hgfe = _mm_alignr_epi8::<8>(dchg, feba);
-        // SAFETY: two unaligned 16-byte stores into the two halves of the 32-byte state.
-        unsafe {
-            _mm_storeu_si128(state.as_mut_ptr().cast(), dcba);
-            _mm_storeu_si128(state.as_mut_ptr().add(4).cast(), hgfe);
-        }
-    }
-
-    /// The four message words of group `g` (rounds 4g..4g+3) from the big-endian block.
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn load_words(block: &[u8; 64], g: usize) -> __m128i {
-        // Reverses the bytes of each 32-bit word: SHA-256 reads the block big-endian.
-        let bswap = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203);
-        // SAFETY: g < 4, so bytes 16g..16g+16 lie inside the 64-byte block.
-        let raw = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * g).cast()) };
-        _mm_shuffle_epi8(raw, bswap)
-    }
-
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn round_constants(g: usize) -> __m128i {
-        // SAFETY: g < 16, so K[4g..4g+4] lies inside the 64 constants.
-        unsafe { _mm_loadu_si128(K.as_ptr().add(4 * g).cast()) }
-    }
-
-    /// Four rounds: two `sha256rnds2`, each consuming two words of `wk` (words + constants).
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn four_rounds(abef: &mut __m128i, cdgh: &mut __m128i, wk: __m128i) {
-        *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
-        *abef = _mm_sha256rnds2_epu32(*abef, *cdgh, _mm_shuffle_epi32::<0x0e>(wk));
-    }
-
-    /// The message schedule, four words at a time: the group after `t4` from the four
-    /// groups before it (oldest first),
-    /// W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16].
-    #[inline]
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    fn schedule(t16: __m128i, t12: __m128i, t8: __m128i, t4: __m128i) -> __m128i {
-        let partial = _mm_add_epi32(_mm_sha256msg1_epu32(t16, t12), _mm_alignr_epi8::<4>(t4, t8));
-        _mm_sha256msg2_epu32(partial, t4)
     }
 
     /// One lane's running values: state in SHA-NI layout and the last four word groups.
