@@ -4,7 +4,6 @@
 //! under 1.25x). Run: `cargo bench --bench connect`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::Criterion;
 use secp256k1::SECP256K1;
@@ -12,6 +11,8 @@ use sou::chain::chainstate::{connect_block, ConnectOptions};
 use sou::keys::{ecdsa, Message};
 use sou::{Amount, Block, TxOut};
 use sou_testkit::{Funding, TestChain};
+
+mod support;
 
 const GROUP: &str = "connect";
 const SPENDS: usize = 2000;
@@ -115,23 +116,11 @@ fn bench(c: &mut Criterion) {
 }
 
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
-        .join(GROUP)
-        .join(name)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(GROUP, name)
 }
 
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
-    c.final_summary();
+    support::run(bench);
     if let (Some(seq), Some(par), Some(raw)) = (
         median_ns("block_2000_p2wpkh_sequential"),
         median_ns("block_2000_p2wpkh_rayon"),

@@ -14,6 +14,8 @@ use sou::primitives::encoding::deserialize;
 use sou::primitives::hashes::sha256d;
 use sou::Block;
 
+mod support;
+
 const BLOCK: &str =
     "blocks/mainnet_block_000000000000000000000c835b2adcaedc20fdf6ee440009c249452c726dafae.raw";
 const GROUP: &str = "modern_block";
@@ -65,25 +67,13 @@ fn bench(c: &mut Criterion, bytes: &[u8]) {
 
 /// Criterion's median estimate of one benchmark, in nanoseconds.
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
-        .join(GROUP)
-        .join(name)
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(GROUP, name)
 }
 
 fn main() {
     let path = vectors_dir().join(BLOCK);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c, &bytes);
-    c.final_summary();
+    support::run(|c| bench(c, &bytes));
 
     let (Some(base), Some(ids), Some(recompute), Some(decode)) = (
         median_ns("baseline_sha256d_twice"),

@@ -5,13 +5,14 @@
 //! printed as ratios (sou / raw).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::Criterion;
 use secp256k1::{Message as RawMessage, SECP256K1};
 use sou::keys::bip32::{ChildNumber, Xpriv};
 use sou::keys::{ecdsa, schnorr, Message, NetworkKind, SecretKey};
 use sou::primitives::hashes::sha256;
+
+mod support;
 
 const GROUP: &str = "keys";
 
@@ -91,23 +92,11 @@ fn bench(c: &mut Criterion) {
 }
 
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
-        .join(GROUP)
-        .join(name)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(GROUP, name)
 }
 
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
-    c.final_summary();
+    support::run(bench);
     println!("\nmedians, sou against raw secp256k1:");
     for op in [
         "ecdsa_sign",

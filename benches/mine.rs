@@ -7,12 +7,13 @@
 //! Run: `cargo bench --bench mine`. Medians are printed as ratios at the end.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput};
 use sou::miner::kernel::meets_target;
 use sou::miner::{HeaderHasher, Kernel};
 use sou::primitives::hashes::{compress, sha256d, SHA256_INITIAL_STATE};
+
+mod support;
 
 const GROUP: &str = "mine";
 const NONCES: u64 = 1 << 16;
@@ -74,23 +75,11 @@ fn bench(c: &mut Criterion) {
 }
 
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
-        .join(GROUP)
-        .join(name)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(GROUP, name)
 }
 
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
-    c.final_summary();
+    support::run(bench);
     let rate = |name: &str| median_ns(name).map(|ns| NONCES as f64 / ns * 1e3);
     let Some(baseline) = rate("baseline_compress256_x2_per_nonce") else {
         return;

@@ -6,7 +6,6 @@
 //! from their bytes, then verify against the sighash. Run: `cargo bench --bench script`.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::Criterion;
 use secp256k1::SECP256K1;
@@ -15,6 +14,8 @@ use sou::primitives::hashes::sha256;
 use sou::script::sighash::{segwit_v0_sighash, taproot_sighash, TaprootContext};
 use sou::script::{verify_input_with, PrecomputedTransactionData, SigVersion, VerifyFlags};
 use sou::{Address, Amount, Network, OutPoint, Script, Transaction, TxIn, TxOut, Txid, Witness};
+
+mod support;
 
 const GROUP: &str = "script";
 
@@ -216,23 +217,11 @@ fn bench(c: &mut Criterion) {
 }
 
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let path = dir
-        .join("criterion")
-        .join(GROUP)
-        .join(name)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(GROUP, name)
 }
 
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
-    c.final_summary();
+    support::run(bench);
     println!("\nmedians:");
     for kind in ["p2wpkh", "p2tr"] {
         if let (Some(raw), Some(sou)) = (
