@@ -53,7 +53,10 @@ fn parse_args() -> Result<Options, String> {
                     return Err("--bits: between 1 and 60 leading zero bits".into());
                 }
             }
-            "--duration" => o.duration = Duration::from_secs_f64(value()?.parse().map_err(|e| format!("--duration: {e}"))?),
+            "--duration" => {
+                let seconds: f64 = value()?.parse().map_err(|e| format!("--duration: {e}"))?;
+                o.duration = Duration::try_from_secs_f64(seconds).map_err(|e| format!("--duration: {e}"))?;
+            }
             "--kernel" => {
                 o.kernel = match value()?.as_str() {
                     "portable" => Kernel::Portable,
