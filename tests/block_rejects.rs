@@ -11,10 +11,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
 use sou::chain::chainstate::BlockStatus;
-use sou::chain::BlockError;
+use sou::chain::{BlockError, UtxoView};
 use sou::primitives::block::BlockHeader;
 use sou::{Amount, Block, OutPoint, Script, TxOut, Txid, Witness};
 use sou_testkit::{mine, refresh_commitments, Funding, TestChain};
+
+mod support;
 
 /// A chain of 101 blocks and the coins of its first coinbases.
 fn chain() -> (TestChain, Vec<Funding>) {
@@ -30,42 +32,10 @@ fn pay(chain: &TestChain, value: i64) -> TxOut {
     }
 }
 
-/// With `SOU_DUMP_DIR` set, writes the active chain and `block` as hex lines, and sou's
-/// verdict beside them, for `scripts/compare-blocks-with-core.sh`.
-fn dump(chain: &TestChain, block: &Block, verdict: &str) {
-    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
-        return;
-    };
-    // Core's regtest knows only its own parameters.
-    if chain.params() != sou::Network::Regtest.params() {
-        return;
-    }
-    let mut lines: Vec<String> = chain.state.active_chain()[1..]
-        .iter()
-        .map(|h| {
-            hex::encode(sou::primitives::encoding::serialize(
-                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
-            ))
-        })
-        .collect();
-    lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
-    let name = format!("{}", block.block_hash());
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.hex")),
-        lines.join("\n") + "\n",
-    )
-    .unwrap();
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.sou")),
-        verdict,
-    )
-    .unwrap();
-}
-
 /// Processes `block` and returns Core's reject reason.
 fn reason(chain: &mut TestChain, block: Block) -> String {
     let verdict = reason_of(chain, block.clone());
-    dump(chain, &block, &verdict);
+    support::dump(chain, &block, &verdict);
     verdict
 }
 
@@ -87,6 +57,31 @@ fn remine(mut block: Block, refresh: bool) -> Block {
     block.header.nonce = 0;
     mine(&mut block);
     block
+}
+
+/// The witness commitment is an OP_RETURN output: provably unspendable, so never a coin.
+#[test]
+fn spending_an_op_return_output_spends_a_missing_coin() {
+    let (mut chain, _) = chain();
+    let tip = chain.state.tip();
+    let coinbase = &chain
+        .state
+        .entry(&tip)
+        .unwrap()
+        .block
+        .as_ref()
+        .unwrap()
+        .txdata[0];
+    assert!(coinbase.output[1].script_pubkey.is_unspendable());
+    let commitment = Funding {
+        outpoint: OutPoint::new(coinbase.compute_txid(), 1),
+        value: Amount::ZERO,
+        height: chain.state.height(),
+    };
+    assert!(chain.state.utxo().coin(&commitment.outpoint).is_none());
+    let tx = chain.spend(&commitment, vec![pay(&chain, 0)]);
+    let block = chain.build_block(vec![tx], Amount::ZERO);
+    assert_eq!(reason(&mut chain, block), "bad-txns-inputs-missingorspent");
 }
 
 #[test]

@@ -91,6 +91,11 @@ impl UtxoSet {
     fn add_outputs(&mut self, tx: &Transaction, txid: Txid, height: u32) {
         let is_coinbase = tx.is_coinbase();
         for (vout, output) in tx.output.iter().enumerate() {
+            // Provably unspendable outputs (OP_RETURN, oversized scripts) never enter the
+            // set, as in Core's `AddCoins`: spending one is spending a missing coin.
+            if output.script_pubkey.is_unspendable() {
+                continue;
+            }
             let outpoint = OutPoint::new(txid, output_index(vout));
             self.coins.insert(
                 outpoint,
@@ -178,7 +183,14 @@ pub fn connect_block<V: AncestorView + ?Sized>(
     let enforce_bip68 = height >= params.deployments.csv_height;
     let mut undo = BlockUndo::default();
     let mut script_jobs: Vec<(usize, Vec<TxOut>)> = Vec::new();
-    let result = apply_transactions(
+    // Core's ConnectBlock runs each transaction's scripts before it looks at the next
+    // transaction, and checks the coinbase amount after the last: a block with two faults
+    // is rejected for the first in that order. `apply_transactions` stops at the first
+    // transaction with an input fault, leaving the script jobs of those before it; their
+    // scripts are checked first (in parallel, the first failure in block order kept).
+    // (A bitcoind running script-check threads defers script failures to the end of the
+    // block instead; this follows Core's single-threaded order, the kernel's default.)
+    let applied = apply_transactions(
         block,
         &txids,
         view,
@@ -189,19 +201,21 @@ pub fn connect_block<V: AncestorView + ?Sized>(
         options,
         &mut undo,
         &mut script_jobs,
-    )
-    .and_then(|fees| {
-        let limit = fees
-            .checked_add(block_subsidy(height, params))
-            .unwrap_or(Amount::MAX_MONEY);
-        let actual = block.txdata[0]
-            .total_output_value()
-            .unwrap_or(Amount::MAX_MONEY);
-        if actual > limit {
-            return Err(BlockError::BadCoinbaseAmount { actual, limit });
-        }
-        check_scripts(block, &txids, script_jobs, flags, options.parallel_scripts)
-    });
+    );
+    let result = check_scripts(block, &txids, script_jobs, flags, options.parallel_scripts)
+        .and(applied)
+        .and_then(|fees| {
+            let limit = fees
+                .checked_add(block_subsidy(height, params))
+                .unwrap_or(Amount::MAX_MONEY);
+            let actual = block.txdata[0]
+                .total_output_value()
+                .unwrap_or(Amount::MAX_MONEY);
+            if actual > limit {
+                return Err(BlockError::BadCoinbaseAmount { actual, limit });
+            }
+            Ok(())
+        });
     match result {
         Ok(()) => Ok(undo),
         Err(e) => {
@@ -342,11 +356,14 @@ fn rollback(block: &Block, txids: &[Txid], undo: &BlockUndo, utxo: &mut UtxoSet)
 }
 
 fn outputs_present(block: &Block, txids: &[Txid], utxo: &UtxoSet, index: usize) -> bool {
-    let tx = &block.txdata[index];
-    !tx.output.is_empty()
-        && utxo
-            .coin(&OutPoint::new(txids[index], 0))
-            .is_some_and(|c| c.output == tx.output[0])
+    block.txdata[index]
+        .output
+        .iter()
+        .enumerate()
+        .any(|(vout, output)| {
+            utxo.coin(&OutPoint::new(txids[index], output_index(vout)))
+                .is_some_and(|c| c.output == *output)
+        })
 }
 
 /// Disconnects `block` from the tip of `utxo`, restoring what it spent (Core
@@ -362,7 +379,10 @@ pub fn disconnect_block(
     }
     let txids: Vec<Txid> = block.txdata.iter().map(Transaction::compute_txid).collect();
     for (i, tx) in block.txdata.iter().enumerate().rev() {
-        for vout in 0..tx.output.len() {
+        for (vout, output) in tx.output.iter().enumerate() {
+            if output.script_pubkey.is_unspendable() {
+                continue;
+            }
             if utxo
                 .coins
                 .remove(&OutPoint::new(txids[i], output_index(vout)))

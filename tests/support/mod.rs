@@ -1,0 +1,36 @@
+//! Shared by the block tests: hands their blocks to `scripts/compare-blocks-with-core.sh`.
+
+use sou::Block;
+use sou_testkit::TestChain;
+
+/// With `SOU_DUMP_DIR` set, writes the active chain and `block` as hex lines, and sou's
+/// verdict beside them, for `scripts/compare-blocks-with-core.sh`.
+pub fn dump(chain: &TestChain, block: &Block, verdict: &str) {
+    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
+        return;
+    };
+    // Core's regtest knows only its own parameters.
+    if chain.params() != sou::Network::Regtest.params() {
+        return;
+    }
+    let mut lines: Vec<String> = chain.state.active_chain()[1..]
+        .iter()
+        .map(|h| {
+            hex::encode(sou::primitives::encoding::serialize(
+                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
+            ))
+        })
+        .collect();
+    lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
+    let name = format!("{}", block.block_hash());
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.hex")),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.sou")),
+        verdict,
+    )
+    .unwrap();
+}
