@@ -297,15 +297,18 @@ fn check_scripts(
     flags: VerifyFlags,
     parallel: bool,
 ) -> Result<(), BlockError> {
-    let prepared: Vec<(usize, PrecomputedTransactionData)> = jobs
-        .into_iter()
-        .map(|(index, spent)| {
-            (
-                index,
-                PrecomputedTransactionData::new(&block.txdata[index], spent),
-            )
-        })
-        .collect();
+    // The per-transaction sighash midstates (BIP143, BIP341) are independent work too.
+    let precompute = |(index, spent): (usize, Vec<TxOut>)| {
+        (
+            index,
+            PrecomputedTransactionData::new(&block.txdata[index], spent),
+        )
+    };
+    let prepared: Vec<(usize, PrecomputedTransactionData)> = if parallel {
+        jobs.into_par_iter().map(precompute).collect()
+    } else {
+        jobs.into_iter().map(precompute).collect()
+    };
     let checks: Vec<(usize, usize, &PrecomputedTransactionData)> = prepared
         .iter()
         .flat_map(|(index, pre)| {
