@@ -397,13 +397,12 @@ mod x86 {
         group!(2; a2 / b2);
         group!(3; a3 / b3);
         scheduled_groups!();
-        // Group 15: only rounds 60-61. After them F holds e(60), which rounds 61-63 only
+        // Group 15: only rounds 60-61. After them F holds e(60), which rounds 62-63 only
         // shift into H: H7 = F + IV7.
         a3 = schedule(a3, a0, a1, a2);
         b3 = schedule(b3, b0, b1, b2);
         a_cdgh = _mm_sha256rnds2_epu32(a_cdgh, a_abef, _mm_add_epi32(a3, round_constants(15)));
         b_cdgh = _mm_sha256rnds2_epu32(b_cdgh, b_abef, _mm_add_epi32(b3, round_constants(15)));
-        let _ = (a_abef, b_abef);
         [
             (_mm_cvtsi128_si32(a_cdgh) as u32).wrapping_add(SHA256_INITIAL_STATE[7]),
             (_mm_cvtsi128_si32(b_cdgh) as u32).wrapping_add(SHA256_INITIAL_STATE[7]),
