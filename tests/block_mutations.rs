@@ -13,7 +13,7 @@
 
 use sou::primitives::encoding::{deserialize, serialize};
 use sou::{Amount, Block, OutPoint, Transaction, TxOut, Witness};
-use sou_testkit::{mine, refresh_commitments, Funding, TestChain};
+use sou_testkit::{mine, refresh_commitments, Funding, Rng, TestChain};
 
 mod support;
 
@@ -42,22 +42,6 @@ fn base_with(adjust: impl FnOnce(Transaction) -> Transaction) -> (TestChain, Blo
     let child = chain.spend(&child_coin, vec![pay(2_999_980_000)]);
     let block = chain.build_block(vec![parent, child, other], Amount::from_sat(30_000));
     (chain, block)
-}
-
-/// A small deterministic generator (xorshift64), so every run tests the same mutants.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Applies one mutation of kind `kind` to `block`. `false` when this kind does not apply

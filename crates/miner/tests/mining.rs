@@ -16,7 +16,7 @@ use sou_miner::template::{build_template, Candidate};
 use sou_miner::{search, HeaderHasher, Kernel, Outcome, SearchOptions};
 use sou_primitives::encoding::deserialize;
 use sou_primitives::{Amount, Block, Network, OutPoint, Script, Target, TxOut};
-use sou_testkit::{Funding, TestChain};
+use sou_testkit::{Funding, Rng, TestChain};
 
 fn mainnet_block_1() -> Block {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -50,13 +50,8 @@ fn remines_mainnet_block_1() {
 
 #[test]
 fn kernels_agree_on_random_headers() {
-    let mut seed = 0x1234_5678_9abc_def1u64;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut next = || rng.next_u64();
     for _ in 0..200 {
         let mut header = mainnet_block_1().header;
         header.version = next() as i32;
