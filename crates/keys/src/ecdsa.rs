@@ -89,6 +89,30 @@ pub fn sign(msg: &Message, key: &SecretKey) -> Signature {
     Signature(SECP256K1.sign_ecdsa_low_r(msg, key.inner()))
 }
 
+/// Signs like [`sign`], and makes sure the DER encoding is 70 bytes long, the size wallets
+/// estimate fees with.
+///
+/// Low R and low S keep both integers under 2^255, so their DER encodings take at most 32
+/// bytes; about one signature in 64 still has a leading zero byte in `r` or `s` and comes
+/// out shorter. The first try is exactly [`sign`]'s signature (Core's); only in that rare
+/// case does this try further nonces (RFC6979 with a counter as extra data), so that a
+/// wallet's size estimate is exact, not merely an upper bound.
+pub fn sign_full_length(msg: &Message, key: &SecretKey) -> Signature {
+    let mut sig = sign(msg, key);
+    let digest = secp256k1::Message::from_digest(msg.to_byte_array());
+    let mut counter: u32 = 0;
+    while sig.to_der().len() != 70 {
+        counter = counter.wrapping_add(1);
+        let mut extra = [0u8; 32];
+        // Past the counters libsecp256k1's own low-R grinding uses.
+        extra[..4].copy_from_slice(&counter.to_le_bytes());
+        extra[4] = 0x5a;
+        let candidate = SECP256K1.sign_ecdsa_with_noncedata(digest, key.inner(), &extra);
+        sig = Signature(candidate);
+    }
+    sig
+}
+
 /// Signs with the plain RFC6979 nonce, without grinding (Core's `Sign(grind = false)`).
 pub fn sign_without_grinding(msg: &Message, key: &SecretKey) -> Signature {
     let msg = secp256k1::Message::from_digest(msg.to_byte_array());
@@ -102,4 +126,32 @@ pub fn verify(msg: &Message, sig: &Signature, key: &PublicKey) -> Result<(), Err
     SECP256K1
         .verify_ecdsa(msg, &sig.0, key.as_secp())
         .map_err(|_| Error::IncorrectSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_length_signatures_are_70_bytes_and_core_like_when_they_can_be() {
+        let key = SecretKey::from_byte_array([7; 32]).expect("valid key");
+        let mut ground = 0;
+        for i in 0u32..4000 {
+            let mut digest = [0u8; 32];
+            digest[..4].copy_from_slice(&i.to_le_bytes());
+            let msg = Message::from_digest(digest);
+            let plain = sign(&msg, &key);
+            let full = sign_full_length(&msg, &key);
+            assert_eq!(full.to_der().len(), 70);
+            assert!(full.is_low_s());
+            verify(&msg, &full, &key.public_key()).expect("verifies");
+            if plain.to_der().len() == 70 {
+                assert_eq!(plain, full);
+            } else {
+                ground += 1;
+            }
+        }
+        // About one in 64 needs more tries; 400 messages almost surely meet a few.
+        assert!(ground > 0 && ground < 400, "{ground}");
+    }
 }

@@ -160,6 +160,78 @@ impl Amount {
     }
 }
 
+/// A fee rate, kept as Core keeps it (`CFeeRate`): satoshis per 1000 virtual bytes.
+///
+/// Wallets speak in sat/vB; Core's policy constants (the 1 sat/vB minimum relay fee, the
+/// 3 sat/vB dust relay fee) are sat/kvB values, and keeping that unit lets a rate of
+/// 1.5 sat/vB be exact. [`FeeRate::fee_for_vsize`] rounds up, as Core's wallet does
+/// (`CFeeRate::GetFee`), so that a transaction paid with it never falls below the rate.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FeeRate(u64);
+
+impl FeeRate {
+    /// Nothing per byte.
+    pub const ZERO: FeeRate = FeeRate(0);
+    /// Core's default minimum relay fee rate, 1 sat/vB (`DEFAULT_MIN_RELAY_TX_FEE`).
+    pub const MIN_RELAY: FeeRate = FeeRate(1000);
+    /// Core's dust relay fee rate, 3 sat/vB (`DUST_RELAY_TX_FEE`).
+    pub const DUST_RELAY: FeeRate = FeeRate(3000);
+
+    /// From satoshis per virtual byte.
+    pub const fn from_sat_per_vb(sat_per_vb: u64) -> FeeRate {
+        FeeRate(sat_per_vb.saturating_mul(1000))
+    }
+
+    /// From satoshis per 1000 virtual bytes (Core's unit).
+    pub const fn from_sat_per_kvb(sat_per_kvb: u64) -> FeeRate {
+        FeeRate(sat_per_kvb)
+    }
+
+    /// Satoshis per 1000 virtual bytes.
+    pub const fn to_sat_per_kvb(self) -> u64 {
+        self.0
+    }
+
+    /// The fee for `vsize` virtual bytes, rounded up to a whole satoshi.
+    pub const fn fee_for_vsize(self, vsize: u64) -> Amount {
+        let fee = (self.0 as u128 * vsize as u128).div_ceil(1000);
+        // Saturates: no real rate and size come near 2^63 satoshis.
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "checked against i64::MAX just above"
+        )]
+        if fee > i64::MAX as u128 {
+            Amount(i64::MAX)
+        } else {
+            Amount(fee as i64)
+        }
+    }
+
+    /// The fee for a weight (in weight units: a virtual byte is four of them, rounded up).
+    pub const fn fee_for_weight(self, weight: u64) -> Amount {
+        self.fee_for_vsize(weight.div_ceil(4))
+    }
+}
+
+impl fmt::Display for FeeRate {
+    /// `2.5 sat/vB`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (whole, frac) = (self.0 / 1000, self.0 % 1000);
+        if frac == 0 {
+            write!(f, "{whole} sat/vB")
+        } else {
+            let frac = format!("{frac:03}");
+            write!(f, "{whole}.{} sat/vB", frac.trim_end_matches('0'))
+        }
+    }
+}
+
+impl fmt::Debug for FeeRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FeeRate({} sat/kvB)", self.0)
+    }
+}
+
 /// Why a string is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -208,6 +280,20 @@ impl FromStr for Amount {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fee_rates_round_up_like_core() {
+        let rate = FeeRate::from_sat_per_kvb(1500);
+        assert_eq!(rate.fee_for_vsize(141), Amount::from_sat(212)); // 211.5 rounds up
+        assert_eq!(FeeRate::MIN_RELAY.fee_for_vsize(110), Amount::from_sat(110));
+        assert_eq!(
+            FeeRate::from_sat_per_vb(2).fee_for_weight(561),
+            Amount::from_sat(282)
+        );
+        assert_eq!(rate.to_string(), "1.5 sat/vB");
+        assert_eq!(FeeRate::from_sat_per_vb(10).to_string(), "10 sat/vB");
+        assert_eq!(FeeRate::from_sat_per_kvb(1010).to_string(), "1.01 sat/vB");
+    }
 
     #[test]
     fn display_has_eight_decimals() {

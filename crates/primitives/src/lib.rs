@@ -40,7 +40,7 @@ pub mod pow;
 pub mod script;
 pub mod transaction;
 
-pub use amount::Amount;
+pub use amount::{Amount, FeeRate};
 pub use block::{Block, BlockHeader};
 pub use encoding::{Decode, DecodeError, Encode};
 pub use hashes::{BlockHash, TxMerkleNode, Txid, WitnessMerkleNode, Wtxid};

@@ -49,6 +49,7 @@ pub struct TestChain {
     pub key: SecretKey,
     params: &'static Params,
     time: u32,
+    payout: Option<Script>,
 }
 
 /// Mines `block` in place: tries nonces until the hash meets its nBits (at regtest's
@@ -93,6 +94,7 @@ impl TestChain {
             key,
             params,
             time: params.genesis_block().header.time,
+            payout: None,
         }
     }
 
@@ -108,7 +110,13 @@ impl TestChain {
             .script_pubkey()
     }
 
-    /// A coinbase for `height` paying `value` to the key, with the BIP34 height, an
+    /// Makes coinbases pay `script` (a wallet's address) instead of the key; `None` goes
+    /// back to the key. [`TestChain::spend`] only spends the key's coins.
+    pub fn set_payout(&mut self, script: Option<Script>) {
+        self.payout = script;
+    }
+
+    /// A coinbase for `height` paying `value` to the key (or the payout script), with the BIP34 height, an
     /// extra nonce, and a witness commitment output.
     pub fn coinbase(&self, height: u32, value: Amount, extra_nonce: u32) -> Transaction {
         let mut script_sig = bip34_height_script(height).into_bytes();
@@ -125,7 +133,7 @@ impl TestChain {
             output: vec![
                 TxOut {
                     value,
-                    script_pubkey: self.script(),
+                    script_pubkey: self.payout.clone().unwrap_or_else(|| self.script()),
                 },
                 // Filled in by `refresh_commitments` once the transactions are known.
                 TxOut {

@@ -1,0 +1,154 @@
+//! # sou-wallet: how you pay
+//!
+//! Paying in bitcoin means writing a transaction that spends coins you control and
+//! creates outputs for the people you pay, then proving, input by input, that you may
+//! spend those coins. This crate does each step the way Bitcoin Core's wallet does:
+//!
+//! | module | step |
+//! | --- | --- |
+//! | [`size`] | predict the signed size, to know the fee before signing; dust limits |
+//! | [`select`] | choose coins: Branch and Bound, knapsack, single random draw |
+//! | [`builder`] | assemble the payment: recipients, change, fee, RBF, lock time |
+//! | [`sign`] | sign P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH multisig, P2TR key and script paths |
+//! | [`psbt`] | hand a transaction between signers (BIP174) |
+//! | [`wallet`] | an HD wallet (BIP39 → BIP84/BIP86) that follows blocks and spends |
+//!
+//! The wallet does not validate blocks: it reads the blocks it is handed (from
+//! `sou-chain`, a node, or a test chain) for outputs that pay its scripts.
+
+pub mod builder;
+pub mod psbt;
+pub mod select;
+pub mod sign;
+pub mod size;
+pub mod wallet;
+
+pub use builder::{LockTimePolicy, PaymentBuilder, SpendableCoin, UnsignedPayment};
+pub use select::{Algorithm, Selection};
+pub use sign::{SigningKey, SpendInfo};
+pub use size::InputKind;
+pub use wallet::{AccountKind, Balance, Wallet};
+
+use sou_primitives::{Amount, OutPoint};
+use sou_script::ScriptError;
+use thiserror::Error;
+
+/// Everything that can stop a payment.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The coins cannot cover the payment and its fee.
+    #[error("insufficient funds: need {needed}, have {available} to spend (short by {shortfall})")]
+    InsufficientFunds {
+        /// Amounts paid plus fees.
+        needed: Amount,
+        /// Effective value of the spendable coins (value less the fee to spend each).
+        available: Amount,
+        /// What is missing.
+        shortfall: Amount,
+    },
+    /// An output below its dust threshold (Core: "Transaction amount too small").
+    #[error("output {index} pays {amount}, below the dust threshold of {threshold}")]
+    Dust {
+        /// Which recipient.
+        index: usize,
+        /// Its amount.
+        amount: Amount,
+        /// The smallest amount nodes relay for its script type.
+        threshold: Amount,
+    },
+    /// A payment with nothing to pay.
+    #[error("a payment needs at least one recipient or data output")]
+    NoRecipients,
+    /// A negative or out-of-range amount.
+    #[error("invalid amount {0}")]
+    InvalidAmount(Amount),
+    /// `OP_RETURN` data above the relay limit.
+    #[error("OP_RETURN data of {0} bytes: at most 80 are relayed")]
+    DataTooLarge(usize),
+    /// No change destination was given and the payment needs change.
+    #[error("the payment needs a change output and no change script was given")]
+    NoChangeScript,
+    /// The coin is already spent by another transaction of this wallet.
+    #[error("{0} is already spent")]
+    AlreadySpent(OutPoint),
+    /// The coin is not one the wallet can spend (unknown, immature or unconfirmed).
+    #[error("{0} is not a spendable coin of this wallet")]
+    UnknownCoin(OutPoint),
+    /// The spent output of an input is unknown.
+    #[error("the output spent by input {index} is unknown")]
+    MissingSpentOutput {
+        /// The input.
+        index: usize,
+    },
+    /// A multisig or tapscript input without enough keys to complete it.
+    #[error("input {index} needs {required} signatures, the signer holds {have} keys")]
+    NotEnoughKeys {
+        /// The input.
+        index: usize,
+        /// Signatures required.
+        required: usize,
+        /// Keys present.
+        have: usize,
+    },
+    /// A script the signer does not know how to satisfy.
+    #[error("unsupported script")]
+    UnsupportedScript,
+    /// A signed input that fails script verification.
+    #[error("input {index} fails verification: {error}")]
+    Script {
+        /// The input.
+        index: usize,
+        /// Core's script error.
+        error: ScriptError,
+    },
+    /// A key error (derivation, tweak, randomness).
+    #[error(transparent)]
+    Keys(#[from] sou_keys::Error),
+}
+
+/// The wallet's random numbers: xorshift64* seeded from the operating system, or from a
+/// fixed seed for reproducible tests. Coin selection and output order only need
+/// unpredictability against observers, not cryptographic strength; keys and Schnorr
+/// nonces never come from here.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded from the operating system.
+    pub fn from_os() -> Result<Rng, Error> {
+        let mut seed = [0u8; 8];
+        getrandom::getrandom(&mut seed).map_err(|_| sou_keys::Error::NoRandomness)?;
+        Ok(Rng::seeded(u64::from_le_bytes(seed)))
+    }
+
+    /// A fixed seed: the same choices on every run.
+    pub fn seeded(seed: u64) -> Rng {
+        // Zero is xorshift's fixed point.
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        // Multiply-shift: unbiased enough for selection, and never divides by zero.
+        u64::try_from((u128::from(self.next_u64()) * u128::from(n.max(1))) >> 64).unwrap_or(0)
+    }
+
+    /// Fisher-Yates shuffle (Core `Shuffle`).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = usize::try_from(self.below(i as u64 + 1)).unwrap_or(0);
+            items.swap(i, j);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! PSBT (BIP174) — in progress.

@@ -1,0 +1,364 @@
+//! Coin selection and the payment builder, without a chain.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: small indexes, failures are test failures"
+)]
+
+use sou_keys::{Address, SecretKey};
+use sou_primitives::hashes::sha256;
+use sou_primitives::{Amount, FeeRate, Network, OutPoint, Script, TxOut, Txid};
+use sou_script::VerifyFlags;
+use sou_wallet::select::{self, branch_and_bound, select_coins, Candidate, SelectionParams};
+use sou_wallet::sign::{verify_transaction, SigningKey, SpendInfo};
+use sou_wallet::size::dust_threshold;
+use sou_wallet::{Algorithm, Error, InputKind, LockTimePolicy, PaymentBuilder, Rng, SpendableCoin};
+
+fn key(n: u32) -> SecretKey {
+    SecretKey::from_byte_array(sha256(&n.to_le_bytes())).expect("valid key")
+}
+
+fn p2wpkh(n: u32) -> Script {
+    Address::p2wpkh(&key(n).public_key(), Network::Regtest)
+        .expect("key")
+        .script_pubkey()
+}
+
+fn p2tr(n: u32) -> Script {
+    let xonly = key(n).keypair().x_only_public_key().0;
+    Address::p2tr(&xonly, None, Network::Regtest)
+        .expect("key")
+        .script_pubkey()
+}
+
+/// Coins `i` of `values`, P2WPKH to key `i` (or P2TR for `taproot`).
+fn coins(values: &[i64], taproot: bool) -> Vec<SpendableCoin> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| SpendableCoin {
+            outpoint: OutPoint::new(Txid::from_byte_array(sha256(&(i as u32).to_be_bytes())), 0),
+            output: TxOut {
+                value: Amount::from_sat(v),
+                script_pubkey: if taproot {
+                    p2tr(i as u32)
+                } else {
+                    p2wpkh(i as u32)
+                },
+            },
+            kind: if taproot {
+                InputKind::P2trKeyPath
+            } else {
+                InputKind::P2wpkh
+            },
+        })
+        .collect()
+}
+
+fn signer(coin: &SpendableCoin) -> Option<SpendInfo> {
+    let i = (0..10_000u32).find(|&i| {
+        coin.output.script_pubkey == p2wpkh(i) || coin.output.script_pubkey == p2tr(i)
+    })?;
+    Some(if coin.output.script_pubkey.is_p2tr() {
+        SpendInfo::P2trKeyPath {
+            internal_key: key(i),
+            merkle_root: None,
+        }
+    } else {
+        SpendInfo::P2wpkh(SigningKey::new(key(i)))
+    })
+}
+
+fn params(target: i64, fee_rate: FeeRate) -> SelectionParams {
+    SelectionParams {
+        target: Amount::from_sat(target),
+        fee_rate,
+        long_term_fee_rate: FeeRate::from_sat_per_vb(10),
+        change_fee: Amount::from_sat(31),
+        cost_of_change: Amount::from_sat(31 + 68),
+        min_viable_change: Amount::from_sat(294),
+        min_change_target: Amount::from_sat(50_031),
+    }
+}
+
+#[test]
+fn branch_and_bound_finds_exact_changeless_sets() {
+    // At a zero fee rate effective values are the values.
+    let values = [100_000, 200_000, 300_000, 400_000, 150_000];
+    let candidates: Vec<Candidate> = values
+        .iter()
+        .map(|&v| Candidate {
+            value: Amount::from_sat(v),
+            input_weight: 272,
+        })
+        .collect();
+    for target in [350_000, 500_000, 1_000_000, 1_150_000] {
+        let found = branch_and_bound(&candidates, &params(target, FeeRate::ZERO))
+            .expect("an exact match exists");
+        let sum: i64 = found.iter().map(|&i| values[i]).sum();
+        assert!(sum >= target && sum <= target + 99, "{target}: {sum}");
+    }
+    // 50,000 away from any subset sum, beyond the cost of change: no changeless answer.
+    assert_eq!(
+        branch_and_bound(&candidates, &params(1_200_000, FeeRate::ZERO)),
+        None
+    );
+    // Past the window by one satoshi: 350,000 + 99 + 1 is too far above 350,000 - 100.
+    assert_eq!(
+        branch_and_bound(&candidates, &params(349_900, FeeRate::ZERO)),
+        None
+    );
+    assert!(branch_and_bound(&candidates, &params(349_901, FeeRate::ZERO)).is_some());
+}
+
+#[test]
+fn selection_falls_back_when_no_exact_match() {
+    let values = [100_000, 200_000, 300_000, 400_000, 150_000];
+    let candidates: Vec<Candidate> = values
+        .iter()
+        .map(|&v| Candidate {
+            value: Amount::from_sat(v),
+            input_weight: 272,
+        })
+        .collect();
+    let mut rng = Rng::seeded(7);
+    let p = params(1_010_000, FeeRate::from_sat_per_vb(1));
+    let s = select_coins(&candidates, &p, &mut rng).expect("enough coins");
+    assert_ne!(s.algorithm, Algorithm::BranchAndBound);
+    assert!(s.effective_value >= p.target);
+    assert!(s.change.is_some());
+    // Far too much: the error says by how much.
+    match select_coins(
+        &candidates,
+        &params(2_000_000, FeeRate::from_sat_per_vb(1)),
+        &mut rng,
+    ) {
+        Err(Error::InsufficientFunds {
+            shortfall,
+            available,
+            ..
+        }) => {
+            assert_eq!(available, Amount::from_sat(1_150_000 - 5 * 68));
+            assert_eq!(shortfall, Amount::from_sat(850_000 + 5 * 68));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn uneconomic_coins_are_left_alone() {
+    // At 50 sat/vB a P2WPKH input costs 3,400 sat: a 3,000 sat coin is worth less than nothing.
+    let candidates = [Candidate {
+        value: Amount::from_sat(3_000),
+        input_weight: 271,
+    }];
+    assert!(matches!(
+        select_coins(
+            &candidates,
+            &params(1, FeeRate::from_sat_per_vb(50)),
+            &mut Rng::seeded(1)
+        ),
+        Err(Error::InsufficientFunds { .. })
+    ));
+}
+
+#[test]
+fn ten_thousand_coins() {
+    let mut rng = Rng::seeded(99);
+    let candidates: Vec<Candidate> = (0..10_000)
+        .map(|_| Candidate {
+            value: Amount::from_sat(1_000 + rng.below(10_000_000) as i64),
+            input_weight: 272,
+        })
+        .collect();
+    let p = params(123_456_789, FeeRate::from_sat_per_vb(4));
+    let s = select_coins(&candidates, &p, &mut rng).expect("selects");
+    assert!(s.effective_value >= p.target);
+    let mut unique = s.indexes.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), s.indexes.len());
+}
+
+#[test]
+fn dust_thresholds_match_core() {
+    let rate = FeeRate::DUST_RELAY;
+    let pkh = Address::p2pkh(&key(1).public_key(), Network::Regtest).script_pubkey();
+    assert_eq!(dust_threshold(&pkh, rate), Amount::from_sat(546));
+    assert_eq!(dust_threshold(&p2wpkh(1), rate), Amount::from_sat(294));
+    assert_eq!(dust_threshold(&p2tr(1), rate), Amount::from_sat(330));
+    let sh = Address::p2sh(&pkh, Network::Regtest).script_pubkey();
+    assert_eq!(dust_threshold(&sh, rate), Amount::from_sat(540));
+    assert_eq!(
+        dust_threshold(&Script::from_bytes(vec![0x6a, 0x01, 0x00]), rate),
+        Amount::ZERO
+    );
+}
+
+#[test]
+fn payments_sign_to_their_estimate() {
+    for taproot in [false, true] {
+        let coins = coins(
+            &[40_000, 75_000, 120_000, 500_000, 1_000_000, 33_333],
+            taproot,
+        );
+        for (seed, amount) in [
+            (1u64, 50_000i64),
+            (2, 400_000),
+            (3, 1_100_000),
+            (4, 160_000),
+        ] {
+            let rate = FeeRate::from_sat_per_kvb(1_000 + seed * 3_333);
+            let payment = PaymentBuilder::new(rate)
+                .pay(p2wpkh(5000), Amount::from_sat(amount))
+                .change_to(p2tr(5001), InputKind::P2trKeyPath);
+            let unsigned = payment
+                .build(&coins, &mut Rng::seeded(seed))
+                .expect("builds");
+            let tx = unsigned.sign(signer).expect("signs");
+            verify_transaction(&tx, &unsigned.spent_outputs(), VerifyFlags::STANDARD)
+                .expect("valid");
+            assert_eq!(
+                tx.weight().to_wu(),
+                unsigned.estimated_weight,
+                "exact estimate"
+            );
+            let fee = unsigned
+                .spent_outputs()
+                .iter()
+                .map(|o| o.value.to_sat())
+                .sum::<i64>()
+                - tx.output.iter().map(|o| o.value.to_sat()).sum::<i64>();
+            assert_eq!(Amount::from_sat(fee), unsigned.fee);
+            assert!(
+                unsigned.fee >= rate.fee_for_vsize(tx.vsize()),
+                "fee below the rate"
+            );
+            if let Some(i) = unsigned.change_index {
+                assert_eq!(tx.output[i].script_pubkey, p2tr(5001));
+            } else {
+                // Changeless: the excess given to the miner is below the cost of change.
+                assert!(
+                    unsigned.fee.to_sat() - rate.fee_for_vsize(tx.vsize()).to_sat() < 1_000_000
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn signals_lock_time_and_data() {
+    let coins = coins(&[1_000_000], false);
+    let base = || {
+        PaymentBuilder::new(FeeRate::from_sat_per_vb(2))
+            .pay(p2wpkh(77), Amount::from_sat(10_000))
+            .change_to(p2wpkh(78), InputKind::P2wpkh)
+    };
+    let unsigned = base().build(&coins, &mut Rng::seeded(1)).unwrap();
+    assert!(
+        unsigned.tx.input.iter().all(|i| i.sequence == 0xffff_fffd),
+        "RBF by default"
+    );
+    let unsigned = base()
+        .rbf(false)
+        .build(&coins, &mut Rng::seeded(1))
+        .unwrap();
+    assert!(unsigned.tx.input.iter().all(|i| i.sequence == 0xffff_fffe));
+
+    // Anti-fee-sniping: the tip height, sometimes up to 99 lower; 0 behind the network.
+    let mut heights = Vec::new();
+    for seed in 0..200 {
+        let policy = LockTimePolicy::AntiFeeSniping {
+            tip_height: 800_000,
+            tip_time: 1_700_000_000,
+            now: 1_700_000_600,
+        };
+        heights.push(
+            base()
+                .lock_time(policy)
+                .build(&coins, &mut Rng::seeded(seed))
+                .unwrap()
+                .tx
+                .lock_time,
+        );
+    }
+    assert!(heights
+        .iter()
+        .all(|&h| (800_000 - 99..=800_000).contains(&h)));
+    let at_tip = heights.iter().filter(|&&h| h == 800_000).count();
+    assert!(at_tip > 150 && at_tip < 200, "{at_tip} of 200 at the tip");
+    let stale = LockTimePolicy::AntiFeeSniping {
+        tip_height: 800_000,
+        tip_time: 1_700_000_000,
+        now: 1_700_000_000 + 8 * 3600 + 1,
+    };
+    assert_eq!(
+        base()
+            .lock_time(stale)
+            .build(&coins, &mut Rng::seeded(1))
+            .unwrap()
+            .tx
+            .lock_time,
+        0
+    );
+
+    // An OP_RETURN output: zero value, data pushed after OP_RETURN.
+    let unsigned = base()
+        .data(b"sou: comment ca marche")
+        .build(&coins, &mut Rng::seeded(1))
+        .unwrap();
+    let data_out = unsigned
+        .tx
+        .output
+        .iter()
+        .find(|o| o.script_pubkey.is_unspendable())
+        .expect("data output");
+    assert_eq!(data_out.value, Amount::ZERO);
+    assert_eq!(
+        &data_out.script_pubkey.as_bytes()[2..],
+        b"sou: comment ca marche"
+    );
+    assert_eq!(
+        base()
+            .data(&[0; 81])
+            .build(&coins, &mut Rng::seeded(1))
+            .unwrap_err(),
+        Error::DataTooLarge(81)
+    );
+}
+
+#[test]
+fn refuses_dust_and_missing_change() {
+    let coins = coins(&[1_000_000], false);
+    let err = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
+        .pay(p2wpkh(1), Amount::from_sat(293))
+        .build(&coins, &mut Rng::seeded(1));
+    assert_eq!(
+        err.unwrap_err(),
+        Error::Dust {
+            index: 0,
+            amount: Amount::from_sat(293),
+            threshold: Amount::from_sat(294)
+        }
+    );
+    let err = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
+        .pay(p2wpkh(1), Amount::from_sat(10_000))
+        .build(&coins, &mut Rng::seeded(1));
+    assert_eq!(err.unwrap_err(), Error::NoChangeScript);
+    assert_eq!(
+        PaymentBuilder::new(FeeRate::ZERO)
+            .build(&coins, &mut Rng::seeded(1))
+            .unwrap_err(),
+        Error::NoRecipients
+    );
+    // Without change, a payment can still go out when the coins match it closely.
+    let fee = FeeRate::from_sat_per_vb(1).fee_for_weight(40 + 2 + 124 + 271); // header, marker, output, input
+    let exact = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
+        .pay(p2wpkh(1), Amount::from_sat(1_000_000 - fee.to_sat()))
+        .build(&coins, &mut Rng::seeded(1))
+        .unwrap();
+    assert_eq!(exact.change_index, None);
+    let _ = select::CHANGE_LOWER;
+}

@@ -1,0 +1,270 @@
+//! The HD wallet against the BIP84 and BIP86 reference addresses, then on a regtest
+//! chain: mining to it, maturity, paying, confirming, refusing a double spend, reorgs.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    reason = "test code: small indexes, failures are test failures"
+)]
+
+use sou_keys::bip39::{Language, Mnemonic};
+use sou_keys::{Address, SecretKey};
+use sou_primitives::hashes::sha256;
+use sou_primitives::{Amount, FeeRate, Network, TxOut};
+use sou_script::VerifyFlags;
+use sou_testkit::TestChain;
+use sou_wallet::sign::verify_transaction;
+use sou_wallet::{AccountKind, Error, PaymentBuilder, Rng, Wallet};
+
+const ABANDON: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+fn wallet(network: Network) -> Wallet {
+    let mnemonic = Mnemonic::parse_in(Language::English, ABANDON).expect("valid mnemonic");
+    Wallet::from_mnemonic(&mnemonic, "", network).expect("wallet")
+}
+
+#[test]
+fn bip84_and_bip86_reference_addresses() {
+    let mut w = wallet(Network::Mainnet);
+    // BIP84 test vectors: m/84'/0'/0'/0/0, /0/1, and change /1/0.
+    assert_eq!(
+        w.next_address(AccountKind::Bip84).unwrap().to_string(),
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+    );
+    assert_eq!(
+        w.next_address(AccountKind::Bip84).unwrap().to_string(),
+        "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g"
+    );
+    let change = w.next_change_script(AccountKind::Bip84).unwrap();
+    assert_eq!(
+        Address::from_script(&change, Network::Mainnet)
+            .unwrap()
+            .to_string(),
+        "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el"
+    );
+    // BIP86 test vectors: m/86'/0'/0'/0/0, /0/1, and change /1/0.
+    assert_eq!(
+        w.next_address(AccountKind::Bip86).unwrap().to_string(),
+        "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"
+    );
+    assert_eq!(
+        w.next_address(AccountKind::Bip86).unwrap().to_string(),
+        "bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh"
+    );
+    let change = w.next_change_script(AccountKind::Bip86).unwrap();
+    assert_eq!(
+        Address::from_script(&change, Network::Mainnet)
+            .unwrap()
+            .to_string(),
+        "bc1p3qkhfews2uk44qtvauqyr2ttdsw7svhkl9nkm9s9c3x4ax5h60wqwruhk7"
+    );
+}
+
+/// A regtest chain whose coinbases pay a fresh address of the wallet.
+fn funded(blocks: u32) -> (TestChain, Wallet) {
+    let mut chain = TestChain::new();
+    let mut w = wallet(Network::Regtest);
+    let address = w.next_address(AccountKind::Bip84).unwrap();
+    chain.set_payout(Some(address.script_pubkey()));
+    for _ in 0..blocks {
+        let block = chain.build_block(vec![], Amount::ZERO);
+        let height = chain.state.height() + 1;
+        chain
+            .state
+            .process_block(block.clone())
+            .expect("valid block");
+        w.apply_block(&block, height).unwrap();
+    }
+    chain.set_payout(None);
+    w.set_time(i64::from(u32::MAX)); // far ahead of regtest's clock: no anti-fee-sniping
+    (chain, w)
+}
+
+fn confirm(
+    chain: &mut TestChain,
+    w: &mut Wallet,
+    txs: Vec<sou_primitives::Transaction>,
+    fees: Amount,
+) {
+    let block = chain.build_block(txs, fees);
+    let height = chain.state.height() + 1;
+    chain
+        .state
+        .process_block(block.clone())
+        .expect("the chain accepts the block");
+    w.apply_block(&block, height).unwrap();
+}
+
+#[test]
+fn coinbase_coins_mature_after_100_confirmations() {
+    let coin = 50 * 100_000_000;
+    let (mut chain, mut w) = funded(99);
+    // The first coinbase has 99 confirmations: none of it may be spent yet.
+    assert_eq!(w.balance().immature, Amount::from_sat(99 * coin));
+    assert_eq!(w.balance().confirmed, Amount::ZERO);
+    assert!(w.spendable_coins().is_empty());
+    confirm(&mut chain, &mut w, vec![], Amount::ZERO);
+    // Now 100: spendable in the next block, which the chain confirms.
+    assert_eq!(w.balance().confirmed, Amount::from_sat(coin));
+    assert_eq!(w.balance().immature, Amount::from_sat(98 * coin));
+    let to = Address::p2wpkh(
+        &SecretKey::from_byte_array(sha256(b"bob"))
+            .unwrap()
+            .public_key(),
+        Network::Regtest,
+    )
+    .unwrap()
+    .script_pubkey();
+    let payment =
+        PaymentBuilder::new(FeeRate::from_sat_per_vb(2)).pay(to, Amount::from_sat(coin / 2));
+    let (tx, unsigned) = w
+        .send(payment, &mut Rng::seeded(3))
+        .expect("pays with the mature coin");
+    confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
+}
+
+#[test]
+fn pay_confirm_and_refuse_a_double_spend() {
+    let (mut chain, mut w) = funded(101);
+    let mut rng = Rng::seeded(1);
+    let to = Address::p2wpkh(
+        &SecretKey::from_byte_array(sha256(b"bob"))
+            .unwrap()
+            .public_key(),
+        Network::Regtest,
+    )
+    .unwrap()
+    .script_pubkey();
+    let rate = FeeRate::from_sat_per_vb(5);
+    let payment = PaymentBuilder::new(rate).pay(to.clone(), Amount::from_sat(1_2345_6789));
+    let (tx, unsigned) = w.send(payment, &mut rng).expect("pays");
+    // Signed size is the estimate, fee is at least the rate, RBF signalled.
+    assert_eq!(tx.weight().to_wu(), unsigned.estimated_weight);
+    assert!(unsigned.fee >= rate.fee_for_vsize(tx.vsize()));
+    assert!(tx.input.iter().all(|i| i.sequence == 0xffff_fffd));
+    let spent: Vec<TxOut> = unsigned.spent_outputs();
+    verify_transaction(&tx, &spent, VerifyFlags::CONSENSUS).unwrap();
+    let before = w.balance();
+    assert!(
+        before.unconfirmed > Amount::ZERO,
+        "change waits for a block"
+    );
+
+    // The same coin again: refused.
+    let again = PaymentBuilder::new(rate)
+        .pay(to.clone(), Amount::from_sat(1000))
+        .must_spend(tx.input[0].previous_output);
+    assert_eq!(
+        w.build_payment(again, &mut rng).unwrap_err(),
+        Error::AlreadySpent(tx.input[0].previous_output)
+    );
+
+    confirm(&mut chain, &mut w, vec![tx.clone()], unsigned.fee);
+    let after = w.balance();
+    assert_eq!(after.unconfirmed, Amount::ZERO);
+    let paid_and_fee = Amount::from_sat(1_2345_6789 + unsigned.fee.to_sat());
+    // Everything mined to the wallet, less what left (block 102 paid the test key).
+    assert_eq!(
+        after.confirmed.to_sat() + after.immature.to_sat(),
+        101 * 50 * 100_000_000 - paid_and_fee.to_sat()
+    );
+    // Spending the confirmed-spent coin is refused too.
+    let again = PaymentBuilder::new(rate)
+        .pay(to, Amount::from_sat(1000))
+        .must_spend(tx.input[0].previous_output);
+    assert!(w.build_payment(again, &mut rng).is_err());
+}
+
+#[test]
+fn insufficient_funds_names_the_shortfall() {
+    let (_chain, mut w) = funded(101);
+    let to = Address::p2wpkh(
+        &SecretKey::from_byte_array(sha256(b"bob"))
+            .unwrap()
+            .public_key(),
+        Network::Regtest,
+    )
+    .unwrap()
+    .script_pubkey();
+    let payment = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
+        .pay(to, Amount::from_sat(101 * 100_000_000));
+    match w.build_payment(payment, &mut Rng::seeded(2)) {
+        Err(Error::InsufficientFunds { shortfall, .. }) => {
+            // Two mature coins of 50 BTC less their input fees, against 101 BTC plus fees.
+            assert!(
+                shortfall > Amount::from_sat(100_000_000)
+                    && shortfall < Amount::from_sat(100_001_000),
+                "{shortfall:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_reorg_returns_a_payment_to_pending_and_a_conflicting_block_drops_it() {
+    let (mut chain, mut w) = funded(101);
+    let mut rng = Rng::seeded(4);
+    let bob = Address::p2wpkh(
+        &SecretKey::from_byte_array(sha256(b"bob"))
+            .unwrap()
+            .public_key(),
+        Network::Regtest,
+    )
+    .unwrap()
+    .script_pubkey();
+    let rate = FeeRate::from_sat_per_vb(3);
+    let (tx, unsigned) = w
+        .send(
+            PaymentBuilder::new(rate).pay(bob.clone(), Amount::from_sat(700_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    let fork_point = chain.state.tip();
+    let block_a = chain.build_block(vec![tx.clone()], unsigned.fee);
+    chain.state.process_block(block_a.clone()).unwrap();
+    w.apply_block(&block_a, 102).unwrap();
+    assert_eq!(w.pending().count(), 0);
+
+    // A longer branch without the payment: the wallet follows the chain's reorg.
+    let b1 = chain.build_block_on(fork_point, vec![], Amount::ZERO);
+    chain.state.process_block(b1.clone()).unwrap();
+    let b2 = chain.build_block_on(b1.block_hash(), vec![], Amount::ZERO);
+    chain.state.process_block(b2.clone()).unwrap();
+    assert_eq!(chain.state.tip(), b2.block_hash());
+    w.disconnect_block(&block_a, 102).unwrap();
+    assert_eq!(w.pending().count(), 1, "the payment waits again");
+    w.apply_block(&b1, 102).unwrap();
+    w.apply_block(&b2, 103).unwrap();
+
+    // Someone with the same keys spends the same coin differently, and a block
+    // confirms that: the wallet's payment can never confirm now.
+    let coin = unsigned.spent[0].clone();
+    let conflicting = PaymentBuilder::new(FeeRate::from_sat_per_vb(20))
+        .pay(bob, Amount::from_sat(100_000_000))
+        .change_to(
+            w.next_change_script(AccountKind::Bip84).unwrap(),
+            sou_wallet::InputKind::P2wpkh,
+        )
+        .build(std::slice::from_ref(&coin), &mut rng)
+        .unwrap();
+    let double_spend = w.sign(&conflicting).unwrap();
+    assert_eq!(
+        w.add_unconfirmed(&double_spend).unwrap_err(),
+        Error::AlreadySpent(coin.outpoint)
+    );
+    let block = chain.build_block(vec![double_spend.clone()], conflicting.fee);
+    chain.state.process_block(block.clone()).unwrap();
+    let events = w.apply_block(&block, 104).unwrap();
+    assert_eq!(events.conflicted, vec![tx.compute_txid()]);
+    assert_eq!(w.pending().count(), 0);
+    assert_eq!(w.balance().unconfirmed, Amount::ZERO);
+    // The balance now reflects the double spend: 101 coinbases less 1 BTC and its fee.
+    let b = w.balance();
+    assert_eq!(
+        b.confirmed.to_sat() + b.immature.to_sat(),
+        101 * 50 * 100_000_000 - 100_000_000 - conflicting.fee.to_sat()
+    );
+}
