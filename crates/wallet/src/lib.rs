@@ -102,6 +102,9 @@ pub enum Error {
         /// Core's script error.
         error: ScriptError,
     },
+    /// A PSBT error.
+    #[error(transparent)]
+    Psbt(#[from] psbt::Error),
     /// A key error (derivation, tweak, randomness).
     #[error(transparent)]
     Keys(#[from] sou_keys::Error),

@@ -25,12 +25,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use sou_keys::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpriv};
 use sou_keys::bip39::Mnemonic;
-use sou_keys::{Address, Keypair, NetworkKind};
+use sou_keys::{Address, Keypair, NetworkKind, SecretKey};
 use sou_primitives::network::COINBASE_MATURITY;
 use sou_primitives::{Amount, Block, Network, OutPoint, Script, Transaction, TxOut, Txid};
 use sou_script::VerifyFlags;
 
 use crate::builder::{LockTimePolicy, PaymentBuilder, SpendableCoin, UnsignedPayment};
+use crate::psbt::{KeySource, Nonces, Psbt};
 use crate::sign::{self, SigningKey, SpendInfo};
 use crate::size::InputKind;
 use crate::{Error, Rng};
@@ -591,6 +592,61 @@ impl Wallet {
     /// Signs a payment built from the wallet's coins.
     pub fn sign(&self, payment: &UnsignedPayment) -> Result<Transaction, Error> {
         payment.sign(|coin| self.spend_info(&coin.output.script_pubkey))
+    }
+
+    /// The payment as a PSBT (BIP174), for another signer or a later step: each input
+    /// carries the output it spends and its key's origin (BIP32 fingerprint and path),
+    /// P2TR inputs their internal key (BIP371), and the change output its origin too.
+    pub fn to_psbt(&self, payment: &UnsignedPayment) -> Psbt {
+        let mut psbt = Psbt::from_unsigned_tx(payment.tx.clone());
+        for (input, coin) in psbt.inputs.iter_mut().zip(&payment.spent) {
+            input.witness_utxo = Some(coin.output.clone());
+            if let Some((key, origin)) = self.key_of(&coin.output.script_pubkey) {
+                input
+                    .bip32_derivation
+                    .insert(key.public.to_bytes(), self.key_source(&origin));
+                if origin.account == AccountKind::Bip86 {
+                    input.tap_internal_key = Some(key.public.x_only_public_key().0.serialize());
+                }
+            }
+        }
+        for (output, txout) in psbt.outputs.iter_mut().zip(&payment.tx.output) {
+            if let Some((key, origin)) = self.key_of(&txout.script_pubkey) {
+                output
+                    .bip32_derivation
+                    .insert(key.public.to_bytes(), self.key_source(&origin));
+                if origin.account == AccountKind::Bip86 {
+                    output.tap_internal_key = Some(key.public.x_only_public_key().0.serialize());
+                }
+            }
+        }
+        psbt
+    }
+
+    /// Signs every input of `psbt` that spends a coin of the wallet; returns how many
+    /// signatures were added.
+    pub fn sign_psbt(&self, psbt: &mut Psbt) -> Result<usize, Error> {
+        let keys: Vec<SecretKey> = (0..psbt.inputs.len())
+            .filter_map(|i| psbt.spent_output(i))
+            .filter_map(|out| self.key_of(&out.script_pubkey))
+            .map(|(key, _)| key.secret.clone())
+            .collect();
+        Ok(psbt.sign(&keys, Nonces::Wallet)?)
+    }
+
+    fn key_of(&self, script: &Script) -> Option<(&SigningKey, KeyOrigin)> {
+        let origin = self.origin_of(script)?;
+        let derived = self.chains[origin.account.slot()][usize::from(origin.change)]
+            .derived
+            .get(origin.index as usize)?;
+        Some((&derived.key, origin))
+    }
+
+    fn key_source(&self, origin: &KeyOrigin) -> KeySource {
+        KeySource {
+            fingerprint: self.fingerprint,
+            path: self.derivation_path(origin),
+        }
     }
 
     /// Builds, signs, verifies every input under the standard script flags, and records

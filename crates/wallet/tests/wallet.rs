@@ -268,3 +268,55 @@ fn a_reorg_returns_a_payment_to_pending_and_a_conflicting_block_drops_it() {
         101 * 50 * 100_000_000 - 100_000_000 - conflicting.fee.to_sat()
     );
 }
+
+#[test]
+fn a_payment_through_a_psbt() {
+    // Coins on both accounts: the P2WPKH coinbases, then a payment to the taproot account.
+    let (mut chain, mut w) = funded(101);
+    let mut rng = Rng::seeded(5);
+    let taproot = w.next_address(AccountKind::Bip86).unwrap().script_pubkey();
+    let (tx, unsigned) = w
+        .send(
+            PaymentBuilder::new(FeeRate::from_sat_per_vb(2))
+                .pay(taproot, Amount::from_sat(2_000_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
+
+    // Spend both kinds at once, through the PSBT roles, and let the chain judge.
+    let bob = Address::p2wpkh(
+        &SecretKey::from_byte_array(sha256(b"bob"))
+            .unwrap()
+            .public_key(),
+        Network::Regtest,
+    )
+    .unwrap()
+    .script_pubkey();
+    let coins = w.spendable_coins();
+    let p2tr = coins
+        .iter()
+        .find(|c| c.output.script_pubkey.is_p2tr())
+        .unwrap()
+        .outpoint;
+    let p2wpkh = coins
+        .iter()
+        .find(|c| c.output.script_pubkey.is_p2wpkh())
+        .unwrap()
+        .outpoint;
+    let payment = PaymentBuilder::new(FeeRate::from_sat_per_vb(4))
+        .pay(bob, Amount::from_sat(6_000_000_000))
+        .must_spend(p2tr)
+        .must_spend(p2wpkh);
+    let unsigned = w.build_payment(payment, &mut rng).unwrap();
+    let psbt = w.to_psbt(&unsigned);
+    let mut psbt = sou_wallet::psbt::Psbt::from_base64(&psbt.to_base64()).unwrap();
+    assert_eq!(w.sign_psbt(&mut psbt).unwrap(), 2);
+    psbt.finalize().unwrap();
+    let tx = psbt.extract_tx().unwrap();
+    assert_eq!(tx.weight().to_wu(), unsigned.estimated_weight);
+    verify_transaction(&tx, &unsigned.spent_outputs(), VerifyFlags::STANDARD).unwrap();
+    w.add_unconfirmed(&tx).unwrap();
+    confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
+    assert_eq!(w.pending().count(), 0);
+}
