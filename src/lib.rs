@@ -11,6 +11,7 @@
 //! | [`script`] | `sou-script` | the script interpreter and signature hashes |
 //! | [`chain`] | `sou-chain` | consensus rules, UTXO set, block tree and reorganisations |
 //! | [`miner`] | `sou-miner` | block templates and the proof-of-work search |
+//! | [`wallet`] | `sou-wallet` | coin selection, building and signing payments, PSBT, an HD wallet |
 //!
 //! ```
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
@@ -22,9 +23,10 @@ pub use sou_keys as keys;
 pub use sou_miner as miner;
 pub use sou_primitives as primitives;
 pub use sou_script as script;
+pub use sou_wallet as wallet;
 
 pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
 pub use sou_primitives::{
-    Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, OutPoint, Params, Script,
-    Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid, U256,
+    Amount, Block, BlockHash, BlockHeader, CompactTarget, FeeRate, Network, OutPoint, Params,
+    Script, Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid, U256,
 };

@@ -270,47 +270,72 @@ pub fn knapsack(
 
 /// Core's `ApproximateBestSubset`: random inclusion passes, then greedy completion,
 /// remembering the smallest total at or above `target`.
+///
+/// Subsets are bitsets and the first pass draws its 64 coin choices per word at once (as
+/// Core's `randbool` draws its bits), then walks only the chosen coins: the random choice
+/// never becomes a branch the processor must guess, which makes 10,000-coin wallets
+/// several times faster without changing what is computed.
 fn approximate_best_subset(
     coins: &[Coin],
     total_lower: i64,
     target: i64,
     rng: &mut Rng,
 ) -> (Vec<bool>, i64) {
-    let mut best = vec![true; coins.len()];
+    let n = coins.len();
+    let words = n.div_ceil(64);
+    let word_mask = |w: usize| -> u64 {
+        let bits = (n - w * 64).min(64);
+        if bits == 64 {
+            u64::MAX
+        } else {
+            (1u64 << bits) - 1
+        }
+    };
+    let mut best: Vec<u64> = (0..words).map(word_mask).collect();
     let mut best_value = total_lower;
+    let mut included = vec![0u64; words];
     for _ in 0..KNAPSACK_ITERATIONS {
         if best_value == target {
             break;
         }
-        let mut included = vec![false; coins.len()];
+        included.fill(0);
         let mut total = 0i64;
         let mut reached = false;
+        // Pass 0: each coin with probability 1/2. Pass 1, only if that fell short: every
+        // coin left out, in order.
         for pass in 0..2 {
             if reached {
                 break;
             }
-            for i in 0..coins.len() {
-                let take = if pass == 0 {
-                    rng.next_u64() & 1 == 1
+            for w in 0..words {
+                let mut pick = if pass == 0 {
+                    rng.next_u64()
                 } else {
-                    !included[i]
-                };
-                if take {
-                    total += coins[i].effective;
-                    included[i] = true;
+                    !included[w]
+                } & word_mask(w);
+                while pick != 0 {
+                    let bit = pick.trailing_zeros();
+                    pick &= pick - 1;
+                    let effective = coins[w * 64 + bit as usize].effective;
+                    total += effective;
                     if total >= target {
+                        // Enough: remember it if it is the closest yet, then try
+                        // without this coin.
                         reached = true;
                         if total < best_value {
                             best_value = total;
-                            best.clone_from(&included);
+                            best.copy_from_slice(&included);
+                            best[w] |= 1 << bit;
                         }
-                        total -= coins[i].effective;
-                        included[i] = false;
+                        total -= effective;
+                    } else {
+                        included[w] |= 1 << bit;
                     }
                 }
             }
         }
     }
+    let best = (0..n).map(|i| best[i / 64] >> (i % 64) & 1 == 1).collect();
     (best, best_value)
 }
 
