@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Feeds the regtest blocks of tests/block_rejects.rs and tests/block_mutations.rs to Bitcoin
-# Core (../shared/core-oracle) and compares Core's verdict on each block with sou's: the
-# same reject reason, or both accept it. Development only.
+# Feeds the regtest blocks of tests/block_rejects.rs, tests/block_mutations.rs and
+# tests/wallet_payments.rs to Bitcoin Core (../shared/core-oracle) and compares Core's
+# verdict on each block with sou's: the same reject reason, or both accept it.
+# Development only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 oracle=${CORE_ORACLE:-$HOME/.cache/core-oracle/release/core-oracle}
 dir=${SOU_KEEP_DIR:-$(mktemp -d)}
-SOU_DUMP_DIR=$dir cargo test --quiet --test block_rejects --test block_mutations > /dev/null
+SOU_DUMP_DIR=$dir cargo test --quiet --test block_rejects --test block_mutations --test wallet_payments > /dev/null
 bad=0
 for case in "$dir"/*.hex; do
   sou=$(cat "${case%.hex}.sou")

@@ -5,6 +5,10 @@ use sou_testkit::TestChain;
 
 /// With `SOU_DUMP_DIR` set, writes the active chain and `block` as hex lines, and sou's
 /// verdict beside them, for `scripts/compare-blocks-with-core.sh`.
+#[allow(
+    dead_code,
+    reason = "each test binary uses its own part of this module"
+)]
 pub fn dump(chain: &TestChain, block: &Block, verdict: &str) {
     let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
         return;
@@ -14,6 +18,43 @@ pub fn dump(chain: &TestChain, block: &Block, verdict: &str) {
         return;
     }
     let mut lines: Vec<String> = chain.state.active_chain()[1..]
+        .iter()
+        .map(|h| {
+            hex::encode(sou::primitives::encoding::serialize(
+                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
+            ))
+        })
+        .collect();
+    lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
+    let name = format!("{}", block.block_hash());
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.hex")),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        std::path::Path::new(&dir).join(format!("{name}.sou")),
+        verdict,
+    )
+    .unwrap();
+}
+
+/// Like [`dump`], for a `block` that is already the tip `tip` of `chain`'s active chain:
+/// the chain below it, then the block.
+#[allow(
+    dead_code,
+    reason = "each test binary uses its own part of this module"
+)]
+pub fn dump_chain_then(chain: &TestChain, block: &Block, verdict: &str, tip: sou::BlockHash) {
+    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
+        return;
+    };
+    let active = chain.state.active_chain();
+    let below = active
+        .iter()
+        .position(|h| *h == tip)
+        .unwrap_or(active.len());
+    let mut lines: Vec<String> = active[1..below]
         .iter()
         .map(|h| {
             hex::encode(sou::primitives::encoding::serialize(

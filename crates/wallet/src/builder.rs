@@ -244,6 +244,10 @@ impl PaymentBuilder {
     /// Chooses coins among `coins` and builds the unsigned transaction.
     pub fn build(&self, coins: &[SpendableCoin], rng: &mut Rng) -> Result<UnsignedPayment, Error> {
         let outputs = self.fixed_outputs()?;
+        // The coins' total must be money, which bounds every sum below.
+        Amount::checked_sum(coins.iter().map(|c| c.output.value))
+            .filter(|t| t.is_valid_money() && coins.iter().all(|c| !c.output.value.is_negative()))
+            .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
         let paid = Amount::checked_sum(outputs.iter().map(|o| o.value))
             .filter(|a| a.is_valid_money())
             .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;

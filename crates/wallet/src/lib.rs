@@ -15,6 +15,32 @@
 //!
 //! The wallet does not validate blocks: it reads the blocks it is handed (from
 //! `sou-chain`, a node, or a test chain) for outputs that pay its scripts.
+//!
+//! ```
+//! use sou_keys::{Address, SecretKey};
+//! use sou_primitives::{Amount, FeeRate, Network, OutPoint, TxOut, Txid};
+//! use sou_script::VerifyFlags;
+//! use sou_wallet::{sign, InputKind, PaymentBuilder, Rng, SigningKey, SpendInfo, SpendableCoin};
+//!
+//! // A coin of 0.01 BTC locked to our key (P2WPKH).
+//! let key = SigningKey::new(SecretKey::from_byte_array([1; 32])?);
+//! let ours = Address::p2wpkh(&key.public, Network::Regtest)?.script_pubkey();
+//! let coin = SpendableCoin {
+//!     outpoint: OutPoint::new(Txid::from_byte_array([7; 32]), 0),
+//!     output: TxOut { value: Amount::from_sat(1_000_000), script_pubkey: ours.clone() },
+//!     kind: InputKind::P2wpkh,
+//! };
+//! // Pay 0.004 BTC at 2 sat/vB, change back to us.
+//! let bob = Address::p2wpkh(&SecretKey::from_byte_array([2; 32])?.public_key(), Network::Regtest)?;
+//! let payment = PaymentBuilder::new(FeeRate::from_sat_per_vb(2))
+//!     .pay(bob.script_pubkey(), Amount::from_sat(400_000))
+//!     .change_to(ours, InputKind::P2wpkh)
+//!     .build(&[coin], &mut Rng::seeded(1))?;
+//! let tx = payment.sign(|_| Some(SpendInfo::P2wpkh(key.clone())))?;
+//! sign::verify_transaction(&tx, &payment.spent_outputs(), VerifyFlags::STANDARD)?;
+//! assert_eq!(tx.weight().to_wu(), payment.estimated_weight); // the estimate is exact
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod builder;
 pub mod psbt;

@@ -656,7 +656,7 @@ impl Psbt {
     /// the spent output alone (its signatures commit to the amount); a legacy input gets
     /// the whole previous transaction, whose txid proves the amount.
     pub fn update(&mut self, data: &UpdateData) {
-        for (index, txin) in self.unsigned_tx.input.iter().enumerate() {
+        for (txin, input) in self.unsigned_tx.input.iter().zip(self.inputs.iter_mut()) {
             let outpoint = txin.previous_output;
             let Some(prev) = data
                 .transactions
@@ -668,7 +668,6 @@ impl Psbt {
             let Some(utxo) = prev.output.get(outpoint.vout as usize) else {
                 continue;
             };
-            let input = &mut self.inputs[index];
             let mut inner = utxo.script_pubkey.clone();
             if utxo.script_pubkey.is_p2sh() {
                 if let Some(redeem) = data.behind(&utxo.script_pubkey) {
@@ -936,8 +935,30 @@ impl Psbt {
         Ok((utxo, spend))
     }
 
+    /// One map per input and output of the transaction: what every role relies on (a
+    /// parsed PSBT has it; one assembled by hand may not).
+    fn check_shape(&self) -> Result<(), Error> {
+        let (ins, outs) = (self.unsigned_tx.input.len(), self.unsigned_tx.output.len());
+        if self.inputs.len() != ins {
+            return Err(Error::MapCount {
+                what: "inputs",
+                maps: self.inputs.len(),
+                expected: ins,
+            });
+        }
+        if self.outputs.len() != outs {
+            return Err(Error::MapCount {
+                what: "outputs",
+                maps: self.outputs.len(),
+                expected: outs,
+            });
+        }
+        Ok(())
+    }
+
     /// Checks every input's scripts as a signer would before signing anything.
     pub fn check_inputs(&self) -> Result<(), Error> {
+        self.check_shape()?;
         (0..self.inputs.len()).try_for_each(|i| self.spend(i).map(|_| ()))
     }
 
@@ -946,6 +967,7 @@ impl Psbt {
     /// paths, given the internal key). Uses the input's sighash type, `SIGHASH_ALL` by
     /// default (`SIGHASH_DEFAULT` for taproot). Returns how many signatures were added.
     pub fn sign(&mut self, keys: &[SecretKey], nonces: Nonces) -> Result<usize, Error> {
+        self.check_shape()?;
         let spent: Option<Vec<TxOut>> = (0..self.inputs.len())
             .map(|i| self.spent_output(i))
             .collect();
@@ -1052,6 +1074,7 @@ impl Psbt {
     /// signatures, and clears what they replace (BIP174 keeps only the UTXOs and unknown
     /// records). Fails on the first input it cannot complete.
     pub fn finalize(&mut self) -> Result<(), Error> {
+        self.check_shape()?;
         for index in 0..self.inputs.len() {
             if self.inputs[index].is_final() {
                 continue;
@@ -1136,6 +1159,7 @@ impl Psbt {
 
     /// Transaction extractor: the network transaction, once every input is final.
     pub fn extract_tx(&self) -> Result<Transaction, Error> {
+        self.check_shape()?;
         let mut tx = self.unsigned_tx.clone();
         for (index, (txin, input)) in tx.input.iter_mut().zip(&self.inputs).enumerate() {
             if !input.is_final() {

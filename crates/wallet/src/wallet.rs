@@ -8,8 +8,8 @@
 //!
 //! where `coin` is 0 on mainnet and 1 on the test networks (SLIP44). Each account has a
 //! *receive* chain (`…/0/i`, addresses given out) and a *change* chain (`…/1/i`, where
-//! payments send their change). A new address is the next index never given out, so no
-//! address is used twice. To find its coins after a restore, a wallet watches every
+//! payments send their change). A new address is the next index never given out nor
+//! seen receiving coins, so no address is used twice. To find its coins after a restore, a wallet watches every
 //! address up to `gap limit` (20, BIP44) past the last one that received anything.
 //!
 //! The wallet does not validate blocks: [`Wallet::apply_block`] reads blocks the caller
@@ -350,10 +350,14 @@ impl Wallet {
         })
     }
 
+    /// A key received a coin: as Core's descriptor wallets do (`MarkUnusedAddresses`),
+    /// every index up to it counts as given out, so no used address is offered again,
+    /// and the watched window moves past it.
     fn mark_used(&mut self, origin: KeyOrigin) -> Result<(), Error> {
         let chain = &mut self.chains[origin.account.slot()][usize::from(origin.change)];
         if chain.used.is_none_or(|u| u < origin.index) {
             chain.used = Some(origin.index);
+            chain.issued = chain.issued.max(origin.index + 1);
             self.fill_gaps()?;
         }
         Ok(())

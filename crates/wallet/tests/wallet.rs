@@ -320,3 +320,39 @@ fn a_payment_through_a_psbt() {
     confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
     assert_eq!(w.pending().count(), 0);
 }
+
+#[test]
+fn a_restored_wallet_finds_coins_within_the_gap_limit() {
+    let mut original = wallet(Network::Regtest);
+    let addresses: Vec<Address> = (0..61)
+        .map(|_| original.next_address(AccountKind::Bip84).unwrap())
+        .collect();
+    let mut chain = TestChain::new();
+    let mut blocks = Vec::new();
+    // Coins at receive indexes 15 and 30 (within 20 of each other), then 60 (30 beyond).
+    for index in [15, 30, 60] {
+        chain.set_payout(Some(addresses[index].script_pubkey()));
+        let block = chain.build_block(vec![], Amount::ZERO);
+        chain.state.process_block(block.clone()).unwrap();
+        blocks.push(block);
+    }
+    let mut restored = wallet(Network::Regtest);
+    for (height, block) in (1u32..).zip(&blocks) {
+        restored.apply_block(block, height).unwrap();
+    }
+    let mut found: Vec<u32> = restored.coins().map(|c| c.origin.index).collect();
+    found.sort_unstable();
+    assert_eq!(found, vec![15, 30], "index 60 lies beyond the gap limit");
+    // With a wider gap the coin at 60 is found too.
+    let mut wide = wallet(Network::Regtest);
+    wide.set_gap_limit(40).unwrap();
+    for (height, block) in (1u32..).zip(&blocks) {
+        wide.apply_block(block, height).unwrap();
+    }
+    assert_eq!(wide.coins().count(), 3);
+    // As in Core, the next address comes after the highest one seen in use.
+    assert_eq!(
+        restored.next_address(AccountKind::Bip84).unwrap(),
+        addresses[31]
+    );
+}
