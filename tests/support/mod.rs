@@ -10,33 +10,11 @@ use sou_testkit::TestChain;
     reason = "each test binary uses its own part of this module"
 )]
 pub fn dump(chain: &TestChain, block: &Block, verdict: &str) {
-    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
-        return;
-    };
     // Core's regtest knows only its own parameters.
     if chain.params() != sou::Network::Regtest.params() {
         return;
     }
-    let mut lines: Vec<String> = chain.state.active_chain()[1..]
-        .iter()
-        .map(|h| {
-            hex::encode(sou::primitives::encoding::serialize(
-                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
-            ))
-        })
-        .collect();
-    lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
-    let name = format!("{}", block.block_hash());
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.hex")),
-        lines.join("\n") + "\n",
-    )
-    .unwrap();
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.sou")),
-        verdict,
-    )
-    .unwrap();
+    write_case(&chain.state.active_chain()[1..], chain, block, verdict);
 }
 
 /// Like [`dump`], for a `block` that is already the tip `tip` of `chain`'s active chain:
@@ -46,15 +24,20 @@ pub fn dump(chain: &TestChain, block: &Block, verdict: &str) {
     reason = "each test binary uses its own part of this module"
 )]
 pub fn dump_chain_then(chain: &TestChain, block: &Block, verdict: &str, tip: sou::BlockHash) {
-    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
-        return;
-    };
     let active = chain.state.active_chain();
     let below = active
         .iter()
         .position(|h| *h == tip)
         .unwrap_or(active.len());
-    let mut lines: Vec<String> = active[1..below]
+    write_case(&active[1..below], chain, block, verdict);
+}
+
+/// The blocks `before`, then `block`, one hex line each, and the verdict.
+fn write_case(before: &[sou::BlockHash], chain: &TestChain, block: &Block, verdict: &str) {
+    let Some(dir) = std::env::var_os("SOU_DUMP_DIR") else {
+        return;
+    };
+    let mut lines: Vec<String> = before
         .iter()
         .map(|h| {
             hex::encode(sou::primitives::encoding::serialize(
@@ -64,14 +47,7 @@ pub fn dump_chain_then(chain: &TestChain, block: &Block, verdict: &str, tip: sou
         .collect();
     lines.push(hex::encode(sou::primitives::encoding::serialize(block)));
     let name = format!("{}", block.block_hash());
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.hex")),
-        lines.join("\n") + "\n",
-    )
-    .unwrap();
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("{name}.sou")),
-        verdict,
-    )
-    .unwrap();
+    let dir = std::path::Path::new(&dir);
+    std::fs::write(dir.join(format!("{name}.hex")), lines.join("\n") + "\n").unwrap();
+    std::fs::write(dir.join(format!("{name}.sou")), verdict).unwrap();
 }

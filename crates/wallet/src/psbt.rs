@@ -467,39 +467,33 @@ impl Input {
 
     /// Everything is merged in; on a conflict the value already here stays.
     fn merge(&mut self, other: Input) {
-        if self.non_witness_utxo.is_none() {
-            self.non_witness_utxo = other.non_witness_utxo;
-        }
-        if self.witness_utxo.is_none() {
-            self.witness_utxo = other.witness_utxo;
-        }
-        for (k, v) in other.partial_sigs {
-            self.partial_sigs.entry(k).or_insert(v);
-        }
-        self.sighash_type = self.sighash_type.or(other.sighash_type);
-        if self.redeem_script.is_none() {
-            self.redeem_script = other.redeem_script;
-        }
-        if self.witness_script.is_none() {
-            self.witness_script = other.witness_script;
-        }
-        for (k, v) in other.bip32_derivation {
-            self.bip32_derivation.entry(k).or_insert(v);
-        }
-        if self.final_script_sig.is_none() {
-            self.final_script_sig = other.final_script_sig;
-        }
-        if self.final_script_witness.is_none() {
-            self.final_script_witness = other.final_script_witness;
-        }
-        if self.tap_key_sig.is_none() {
-            self.tap_key_sig = other.tap_key_sig;
-        }
-        self.tap_internal_key = self.tap_internal_key.or(other.tap_internal_key);
-        self.tap_merkle_root = self.tap_merkle_root.or(other.tap_merkle_root);
-        for (k, v) in other.unknown {
-            self.unknown.entry(k).or_insert(v);
-        }
+        keep(&mut self.non_witness_utxo, other.non_witness_utxo);
+        keep(&mut self.witness_utxo, other.witness_utxo);
+        union(&mut self.partial_sigs, other.partial_sigs);
+        keep(&mut self.sighash_type, other.sighash_type);
+        keep(&mut self.redeem_script, other.redeem_script);
+        keep(&mut self.witness_script, other.witness_script);
+        union(&mut self.bip32_derivation, other.bip32_derivation);
+        keep(&mut self.final_script_sig, other.final_script_sig);
+        keep(&mut self.final_script_witness, other.final_script_witness);
+        keep(&mut self.tap_key_sig, other.tap_key_sig);
+        keep(&mut self.tap_internal_key, other.tap_internal_key);
+        keep(&mut self.tap_merkle_root, other.tap_merkle_root);
+        union(&mut self.unknown, other.unknown);
+    }
+}
+
+/// The combiner's rule for one field: the value already present stays.
+fn keep<T>(mine: &mut Option<T>, theirs: Option<T>) {
+    if mine.is_none() {
+        *mine = theirs;
+    }
+}
+
+/// The combiner's rule for keyed records: all keys, this side's value on a clash.
+fn union<K: Ord, V>(mine: &mut BTreeMap<K, V>, theirs: BTreeMap<K, V>) {
+    for (k, v) in theirs {
+        mine.entry(k).or_insert(v);
     }
 }
 
@@ -555,19 +549,11 @@ impl Output {
     }
 
     fn merge(&mut self, other: Output) {
-        if self.redeem_script.is_none() {
-            self.redeem_script = other.redeem_script;
-        }
-        if self.witness_script.is_none() {
-            self.witness_script = other.witness_script;
-        }
-        for (k, v) in other.bip32_derivation {
-            self.bip32_derivation.entry(k).or_insert(v);
-        }
-        self.tap_internal_key = self.tap_internal_key.or(other.tap_internal_key);
-        for (k, v) in other.unknown {
-            self.unknown.entry(k).or_insert(v);
-        }
+        keep(&mut self.redeem_script, other.redeem_script);
+        keep(&mut self.witness_script, other.witness_script);
+        union(&mut self.bip32_derivation, other.bip32_derivation);
+        keep(&mut self.tap_internal_key, other.tap_internal_key);
+        union(&mut self.unknown, other.unknown);
     }
 }
 
@@ -848,12 +834,8 @@ impl Psbt {
             return Err(Error::DifferentTransactions);
         }
         self.version = self.version.max(other.version);
-        for (k, v) in other.xpubs {
-            self.xpubs.entry(k).or_insert(v);
-        }
-        for (k, v) in other.unknown {
-            self.unknown.entry(k).or_insert(v);
-        }
+        union(&mut self.xpubs, other.xpubs);
+        union(&mut self.unknown, other.unknown);
         for (mine, theirs) in self.inputs.iter_mut().zip(other.inputs) {
             mine.merge(theirs);
         }

@@ -121,25 +121,29 @@ pub fn change_target(payment: Amount, change_fee: Amount, rng: &mut Rng) -> Amou
     Amount::from_sat(change_fee.to_sat().saturating_add(extra))
 }
 
+impl Coin {
+    /// Candidate `index` priced at the selection's rates.
+    fn priced(index: usize, c: &Candidate, params: &SelectionParams) -> Coin {
+        let fee = params.fee_rate.fee_for_weight(c.input_weight).to_sat();
+        Coin {
+            index,
+            effective: c.value.to_sat() - fee,
+            fee,
+            long_term_fee: params
+                .long_term_fee_rate
+                .fee_for_weight(c.input_weight)
+                .to_sat(),
+        }
+    }
+}
+
 fn coins(candidates: &[Candidate], params: &SelectionParams) -> Vec<Coin> {
     candidates
         .iter()
         .enumerate()
-        .filter_map(|(index, c)| {
-            let fee = params.fee_rate.fee_for_weight(c.input_weight).to_sat();
-            let long_term_fee = params
-                .long_term_fee_rate
-                .fee_for_weight(c.input_weight)
-                .to_sat();
-            let effective = c.value.to_sat() - fee;
-            // Coins that cost more to spend than they hold only make a payment poorer.
-            (effective > 0).then_some(Coin {
-                index,
-                effective,
-                fee,
-                long_term_fee,
-            })
-        })
+        .map(|(index, c)| Coin::priced(index, c, params))
+        // Coins that cost more to spend than they hold only make a payment poorer.
+        .filter(|coin| coin.effective > 0)
         .collect()
 }
 
@@ -371,15 +375,10 @@ fn evaluate(
 ) -> Selection {
     let (mut value, mut effective, mut waste) = (0i64, 0i64, 0i64);
     for &i in &indexes {
-        let c = candidates[i];
-        let fee = params.fee_rate.fee_for_weight(c.input_weight).to_sat();
-        let long_term = params
-            .long_term_fee_rate
-            .fee_for_weight(c.input_weight)
-            .to_sat();
-        value += c.value.to_sat();
-        effective += c.value.to_sat() - fee;
-        waste += fee - long_term;
+        let coin = Coin::priced(i, &candidates[i], params);
+        value += candidates[i].value.to_sat();
+        effective += coin.effective;
+        waste += coin.fee - coin.long_term_fee;
     }
     let target = params.target.to_sat();
     let change = effective - target - params.change_fee.to_sat();

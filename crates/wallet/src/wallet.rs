@@ -387,23 +387,9 @@ impl Wallet {
                 }
             }
             self.pending.remove(&txid);
-            for (vout, output) in (0u32..).zip(&tx.output) {
-                if let Some(origin) = self.origin_of(&output.script_pubkey) {
-                    let outpoint = OutPoint::new(txid, vout);
-                    self.coins.insert(
-                        outpoint,
-                        WalletCoin {
-                            outpoint,
-                            output: output.clone(),
-                            origin,
-                            height: Some(height),
-                            coinbase: tx.is_coinbase(),
-                        },
-                    );
-                    self.mark_used(origin)?;
-                    events.received.push(outpoint);
-                }
-            }
+            events
+                .received
+                .extend(self.add_outputs(tx, txid, Some(height))?);
         }
         self.tip_height = height;
         self.tip_time = block.header.time;
@@ -456,6 +442,32 @@ impl Wallet {
         }
     }
 
+    /// Adds the outputs of `tx` that pay the wallet, confirmed at `height` or pending.
+    fn add_outputs(
+        &mut self,
+        tx: &Transaction,
+        txid: Txid,
+        height: Option<u32>,
+    ) -> Result<Vec<OutPoint>, Error> {
+        let mut added = Vec::new();
+        for (vout, output) in (0u32..).zip(&tx.output) {
+            if let Some(origin) = self.origin_of(&output.script_pubkey) {
+                let outpoint = OutPoint::new(txid, vout);
+                let coin = WalletCoin {
+                    outpoint,
+                    output: output.clone(),
+                    origin,
+                    height,
+                    coinbase: tx.is_coinbase(),
+                };
+                self.coins.insert(outpoint, coin);
+                self.mark_used(origin)?;
+                added.push(outpoint);
+            }
+        }
+        Ok(added)
+    }
+
     /// Records a transaction of the wallet that is not yet in a block (just sent, or
     /// received unconfirmed). Refuses one that spends a coin another transaction of the
     /// wallet already spends. Returns whether the transaction concerns the wallet.
@@ -478,23 +490,7 @@ impl Wallet {
                 touches = true;
             }
         }
-        for (vout, output) in (0u32..).zip(&tx.output) {
-            if let Some(origin) = self.origin_of(&output.script_pubkey) {
-                let outpoint = OutPoint::new(txid, vout);
-                self.coins.insert(
-                    outpoint,
-                    WalletCoin {
-                        outpoint,
-                        output: output.clone(),
-                        origin,
-                        height: None,
-                        coinbase: false,
-                    },
-                );
-                self.mark_used(origin)?;
-                touches = true;
-            }
-        }
+        touches |= !self.add_outputs(tx, txid, None)?.is_empty();
         if touches {
             self.pending.insert(txid, tx.clone());
         }

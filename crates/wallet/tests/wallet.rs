@@ -27,39 +27,47 @@ fn wallet(network: Network) -> Wallet {
 
 #[test]
 fn bip84_and_bip86_reference_addresses() {
+    // The BIPs' test vectors: receive /0/0 and /0/1, then change /1/0.
+    let vectors = [
+        (
+            AccountKind::Bip84,
+            [
+                "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+                "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g",
+                "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el",
+            ],
+        ),
+        (
+            AccountKind::Bip86,
+            [
+                "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr",
+                "bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh",
+                "bc1p3qkhfews2uk44qtvauqyr2ttdsw7svhkl9nkm9s9c3x4ax5h60wqwruhk7",
+            ],
+        ),
+    ];
     let mut w = wallet(Network::Mainnet);
-    // BIP84 test vectors: m/84'/0'/0'/0/0, /0/1, and change /1/0.
-    assert_eq!(
-        w.next_address(AccountKind::Bip84).unwrap().to_string(),
-        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
-    );
-    assert_eq!(
-        w.next_address(AccountKind::Bip84).unwrap().to_string(),
-        "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g"
-    );
-    let change = w.next_change_script(AccountKind::Bip84).unwrap();
-    assert_eq!(
-        Address::from_script(&change, Network::Mainnet)
-            .unwrap()
-            .to_string(),
-        "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el"
-    );
-    // BIP86 test vectors: m/86'/0'/0'/0/0, /0/1, and change /1/0.
-    assert_eq!(
-        w.next_address(AccountKind::Bip86).unwrap().to_string(),
-        "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"
-    );
-    assert_eq!(
-        w.next_address(AccountKind::Bip86).unwrap().to_string(),
-        "bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh"
-    );
-    let change = w.next_change_script(AccountKind::Bip86).unwrap();
-    assert_eq!(
-        Address::from_script(&change, Network::Mainnet)
-            .unwrap()
-            .to_string(),
-        "bc1p3qkhfews2uk44qtvauqyr2ttdsw7svhkl9nkm9s9c3x4ax5h60wqwruhk7"
-    );
+    for (kind, [first, second, change]) in vectors {
+        assert_eq!(w.next_address(kind).unwrap().to_string(), first);
+        assert_eq!(w.next_address(kind).unwrap().to_string(), second);
+        let script = w.next_change_script(kind).unwrap();
+        assert_eq!(
+            Address::from_script(&script, Network::Mainnet)
+                .unwrap()
+                .to_string(),
+            change
+        );
+    }
+}
+
+/// Bob's P2WPKH script, the payee of these tests.
+fn bob() -> sou_primitives::Script {
+    let key = SecretKey::from_byte_array(sha256(b"bob"))
+        .unwrap()
+        .public_key();
+    Address::p2wpkh(&key, Network::Regtest)
+        .unwrap()
+        .script_pubkey()
 }
 
 /// A regtest chain whose coinbases pay a fresh address of the wallet.
@@ -109,14 +117,7 @@ fn coinbase_coins_mature_after_100_confirmations() {
     // Now 100: spendable in the next block, which the chain confirms.
     assert_eq!(w.balance().confirmed, Amount::from_sat(coin));
     assert_eq!(w.balance().immature, Amount::from_sat(98 * coin));
-    let to = Address::p2wpkh(
-        &SecretKey::from_byte_array(sha256(b"bob"))
-            .unwrap()
-            .public_key(),
-        Network::Regtest,
-    )
-    .unwrap()
-    .script_pubkey();
+    let to = bob();
     let payment =
         PaymentBuilder::new(FeeRate::from_sat_per_vb(2)).pay(to, Amount::from_sat(coin / 2));
     let (tx, unsigned) = w
@@ -129,14 +130,7 @@ fn coinbase_coins_mature_after_100_confirmations() {
 fn pay_confirm_and_refuse_a_double_spend() {
     let (mut chain, mut w) = funded(101);
     let mut rng = Rng::seeded(1);
-    let to = Address::p2wpkh(
-        &SecretKey::from_byte_array(sha256(b"bob"))
-            .unwrap()
-            .public_key(),
-        Network::Regtest,
-    )
-    .unwrap()
-    .script_pubkey();
+    let to = bob();
     let rate = FeeRate::from_sat_per_vb(5);
     let payment = PaymentBuilder::new(rate).pay(to.clone(), Amount::from_sat(1_2345_6789));
     let (tx, unsigned) = w.send(payment, &mut rng).expect("pays");
@@ -180,14 +174,7 @@ fn pay_confirm_and_refuse_a_double_spend() {
 #[test]
 fn insufficient_funds_names_the_shortfall() {
     let (_chain, mut w) = funded(101);
-    let to = Address::p2wpkh(
-        &SecretKey::from_byte_array(sha256(b"bob"))
-            .unwrap()
-            .public_key(),
-        Network::Regtest,
-    )
-    .unwrap()
-    .script_pubkey();
+    let to = bob();
     let payment = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
         .pay(to, Amount::from_sat(101 * 100_000_000));
     match w.build_payment(payment, &mut Rng::seeded(2)) {
@@ -207,14 +194,7 @@ fn insufficient_funds_names_the_shortfall() {
 fn a_reorg_returns_a_payment_to_pending_and_a_conflicting_block_drops_it() {
     let (mut chain, mut w) = funded(101);
     let mut rng = Rng::seeded(4);
-    let bob = Address::p2wpkh(
-        &SecretKey::from_byte_array(sha256(b"bob"))
-            .unwrap()
-            .public_key(),
-        Network::Regtest,
-    )
-    .unwrap()
-    .script_pubkey();
+    let bob = bob();
     let rate = FeeRate::from_sat_per_vb(3);
     let (tx, unsigned) = w
         .send(
@@ -285,14 +265,7 @@ fn a_payment_through_a_psbt() {
     confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
 
     // Spend both kinds at once, through the PSBT roles, and let the chain judge.
-    let bob = Address::p2wpkh(
-        &SecretKey::from_byte_array(sha256(b"bob"))
-            .unwrap()
-            .public_key(),
-        Network::Regtest,
-    )
-    .unwrap()
-    .script_pubkey();
+    let bob = bob();
     let coins = w.spendable_coins();
     let p2tr = coins
         .iter()
