@@ -81,7 +81,12 @@ pub struct PaymentBuilder {
     long_term_fee_rate: FeeRate,
     discard_fee_rate: FeeRate,
     dust_relay_fee_rate: FeeRate,
+    max_fee: Amount,
 }
+
+/// Core's `DEFAULT_TRANSACTION_MAXFEE` (`-maxtxfee`): 0.1 BTC, a guard against a fee rate
+/// typed in the wrong unit.
+pub const DEFAULT_MAX_FEE: Amount = Amount::from_sat(10_000_000);
 
 /// A built, unsigned payment.
 #[derive(Debug, Clone)]
@@ -127,8 +132,9 @@ impl UnsignedPayment {
 }
 
 impl PaymentBuilder {
-    /// An empty payment at `fee_rate`, with RBF on and a lock time of zero until
-    /// [`PaymentBuilder::lock_time`] says otherwise.
+    /// An empty payment at `fee_rate` (at least 1 sat/vB, Core's minimum relay rate),
+    /// with RBF on and a lock time of zero until [`PaymentBuilder::lock_time`] says
+    /// otherwise.
     pub fn new(fee_rate: FeeRate) -> PaymentBuilder {
         PaymentBuilder {
             recipients: Vec::new(),
@@ -141,6 +147,7 @@ impl PaymentBuilder {
             long_term_fee_rate: select::DEFAULT_LONG_TERM_FEE_RATE,
             discard_fee_rate: select::DEFAULT_DISCARD_FEE_RATE,
             dust_relay_fee_rate: FeeRate::DUST_RELAY,
+            max_fee: DEFAULT_MAX_FEE,
         }
     }
 
@@ -205,6 +212,12 @@ impl PaymentBuilder {
         self.recipients.iter().map(|o| &o.script_pubkey)
     }
 
+    /// The largest fee the payment may pay (default 0.1 BTC, as Core's `-maxtxfee`).
+    pub fn max_fee(mut self, max: Amount) -> PaymentBuilder {
+        self.max_fee = max;
+        self
+    }
+
     /// The outputs the payment asks for, data output last.
     fn fixed_outputs(&self) -> Result<Vec<TxOut>, Error> {
         if self.recipients.is_empty() && self.data.is_none() {
@@ -251,6 +264,12 @@ impl PaymentBuilder {
         let paid = Amount::checked_sum(outputs.iter().map(|o| o.value))
             .filter(|a| a.is_valid_money())
             .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
+
+        if self.fee_rate < FeeRate::MIN_RELAY {
+            return Err(Error::FeeRateTooLow(self.fee_rate));
+        }
+        let count = i64::try_from(self.recipients.len().max(1)).unwrap_or(1);
+        let average_payment = Amount::from_sat(paid.to_sat() / count);
 
         // Coins the caller insists on, then the rest for the selection.
         let mut preset = Vec::new();
@@ -316,7 +335,8 @@ impl PaymentBuilder {
                 change_fee,
                 cost_of_change: Amount::from_sat(change_fee.to_sat() + change_spend_fee.to_sat()),
                 min_viable_change,
-                min_change_target: select::change_target(paid, change_fee, rng),
+                // Core bases it on the average payment (`GenerateChangeTarget`).
+                min_change_target: select::change_target(average_payment, change_fee, rng),
             };
             let selection = select::select_coins(&candidates, &params, rng)?;
             algorithm = Some(selection.algorithm);
@@ -365,6 +385,12 @@ impl PaymentBuilder {
         let output_value = Amount::checked_sum(outputs.iter().map(|o| o.value))
             .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
         let fee = Amount::from_sat(input_value.to_sat() - output_value.to_sat());
+        if fee > self.max_fee {
+            return Err(Error::FeeTooHigh {
+                fee,
+                max: self.max_fee,
+            });
+        }
 
         let sequence = if self.rbf {
             SEQUENCE_RBF

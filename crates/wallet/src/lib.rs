@@ -55,7 +55,7 @@ pub use sign::{SigningKey, SpendInfo};
 pub use size::InputKind;
 pub use wallet::{AccountKind, Balance, Wallet};
 
-use sou_primitives::{Amount, OutPoint};
+use sou_primitives::{Amount, FeeRate, OutPoint};
 use sou_script::ScriptError;
 use thiserror::Error;
 
@@ -86,6 +86,17 @@ pub enum Error {
     /// A payment with nothing to pay.
     #[error("a payment needs at least one recipient or data output")]
     NoRecipients,
+    /// A fee rate under the minimum relay rate: nodes would not relay the payment.
+    #[error("fee rate {0} is below the minimum relay fee rate of 1 sat/vB")]
+    FeeRateTooLow(FeeRate),
+    /// A fee above the payment's maximum (Core: "Fee exceeds maximum configured").
+    #[error("fee {fee} exceeds the maximum of {max}")]
+    FeeTooHigh {
+        /// The fee the payment would pay.
+        fee: Amount,
+        /// The maximum.
+        max: Amount,
+    },
     /// A negative or out-of-range amount.
     #[error("invalid amount {0}")]
     InvalidAmount(Amount),

@@ -331,6 +331,31 @@ fn signals_lock_time_and_data() {
 
 #[test]
 fn refuses_dust_and_missing_change() {
+    let pay = |rate: FeeRate| {
+        PaymentBuilder::new(rate)
+            .pay(p2wpkh(1), Amount::from_sat(10_000))
+            .change_to(p2wpkh(2), InputKind::P2wpkh)
+    };
+    let few = coins(&[1_000_000], false);
+    assert_eq!(
+        pay(FeeRate::from_sat_per_kvb(999))
+            .build(&few, &mut Rng::seeded(1))
+            .unwrap_err(),
+        Error::FeeRateTooLow(FeeRate::from_sat_per_kvb(999))
+    );
+    // 1,000 sat/vB is a typo for 1 sat/vB more often than not: Core's 0.1 BTC cap stops it.
+    let many = coins(&[100_000_000; 3], false);
+    assert!(pay(FeeRate::from_sat_per_vb(1_000))
+        .build(&many, &mut Rng::seeded(1))
+        .is_ok());
+    assert!(matches!(
+        pay(FeeRate::from_sat_per_vb(1_000))
+            .pay(p2wpkh(3), Amount::from_sat(10_000))
+            .pay(p2wpkh(4), Amount::from_sat(10_000))
+            .max_fee(Amount::from_sat(100_000))
+            .build(&many, &mut Rng::seeded(1)),
+        Err(Error::FeeTooHigh { .. })
+    ));
     let coins = coins(&[1_000_000], false);
     let err = PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
         .pay(p2wpkh(1), Amount::from_sat(293))
@@ -361,4 +386,91 @@ fn refuses_dust_and_missing_change() {
         .unwrap();
     assert_eq!(exact.change_index, None);
     let _ = select::CHANGE_LOWER;
+}
+
+const CENT: i64 = 1_000_000;
+
+/// Coins of these values at a zero fee rate (effective value = value), as in Core's
+/// `coinselector_tests`.
+fn pool(cents: &[f64]) -> Vec<Candidate> {
+    cents
+        .iter()
+        .map(|&c| Candidate {
+            value: Amount::from_sat((c * CENT as f64) as i64),
+            input_weight: 272,
+        })
+        .collect()
+}
+
+fn bnb_values(pool: &[Candidate], target: i64, cost_of_change: i64) -> Option<Vec<i64>> {
+    let mut p = params(target, FeeRate::ZERO);
+    p.long_term_fee_rate = FeeRate::ZERO;
+    p.cost_of_change = Amount::from_sat(cost_of_change);
+    let mut values: Vec<i64> = branch_and_bound(pool, &p)?
+        .iter()
+        .map(|&i| pool[i].value.to_sat() / (CENT / 100))
+        .collect();
+    values.sort_unstable_by(|a, b| b.cmp(a));
+    Some(values)
+}
+
+#[test]
+fn branch_and_bound_matches_cores_known_outcomes() {
+    // Core's `bnb_search_test`, "Known Outcome tests" (values in hundredths of a cent).
+    assert_eq!(bnb_values(&[], CENT, CENT / 2), None);
+    let mut coins = pool(&[1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(bnb_values(&coins, CENT, CENT / 2), Some(vec![100]));
+    assert_eq!(bnb_values(&coins, 2 * CENT, CENT / 2), Some(vec![200]));
+    assert_eq!(bnb_values(&coins, 5 * CENT, CENT / 2), Some(vec![300, 200]));
+    assert_eq!(bnb_values(&coins, 11 * CENT, CENT / 2), None);
+    assert_eq!(bnb_values(&coins, 9 * CENT / 10, CENT / 2), Some(vec![100]));
+    assert_eq!(bnb_values(&coins, 9 * CENT / 10, 0), None);
+    coins.extend(pool(&[5.0]));
+    assert_eq!(
+        bnb_values(&coins, 10 * CENT, CENT / 2),
+        Some(vec![400, 300, 200, 100])
+    );
+    assert_eq!(bnb_values(&coins, CENT / 4, CENT / 2), None);
+
+    // "Same value early bailout": 50,000 coins of 5 cents must not hide 7+7+7+7+2.
+    let mut coins = pool(&[7.0, 7.0, 7.0, 7.0, 2.0]);
+    coins.extend(std::iter::repeat_n(
+        Candidate {
+            value: Amount::from_sat(5 * CENT),
+            input_weight: 272,
+        },
+        50_000,
+    ));
+    assert_eq!(
+        bnb_values(&coins, 30 * CENT, 5_000),
+        Some(vec![700, 700, 700, 700, 200])
+    );
+
+    // "Select 1 Cent with pool of only greater than 5 Cent": never a solution.
+    let coins = pool(&(5..=20).map(f64::from).collect::<Vec<_>>());
+    assert_eq!(bnb_values(&coins, CENT, 2 * CENT), None);
+}
+
+#[test]
+fn knapsack_matches_cores_known_outcomes() {
+    // Core's `knapsack_solver_test`: from 1, 2, 5, 10 and 20 cents with a 1 cent change
+    // target, 34 cents is best made as 20+10+5, and 7 cents as 5+2.
+    let coins = pool(&[1.0, 2.0, 5.0, 10.0, 20.0]);
+    for seed in 0..20 {
+        let mut p = params(34 * CENT, FeeRate::ZERO);
+        p.min_change_target = Amount::from_sat(CENT);
+        let chosen = select::knapsack(&coins, &p, &mut Rng::seeded(seed)).unwrap();
+        assert_eq!(
+            chosen.iter().map(|&i| coins[i].value.to_sat()).sum::<i64>(),
+            35 * CENT
+        );
+        p.target = Amount::from_sat(7 * CENT);
+        let chosen = select::knapsack(&coins, &p, &mut Rng::seeded(seed)).unwrap();
+        let mut values: Vec<i64> = chosen
+            .iter()
+            .map(|&i| coins[i].value.to_sat() / CENT)
+            .collect();
+        values.sort_unstable();
+        assert_eq!(values, vec![2, 5]);
+    }
 }
