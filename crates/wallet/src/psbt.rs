@@ -1063,6 +1063,23 @@ impl Psbt {
             }
             let (_, spend) = self.spend(index)?;
             let input = &self.inputs[index];
+            // BIP174: signatures must use the sighash type the input asks for.
+            if let Some(wanted) = input.sighash_type {
+                let ecdsa_ok = input
+                    .partial_sigs
+                    .values()
+                    .all(|sig| sig.last().map(|&b| u32::from(b)) == Some(wanted));
+                let schnorr_ok = input
+                    .tap_key_sig
+                    .as_ref()
+                    .is_none_or(|sig| match sig.len() {
+                        64 => wanted == u32::from(SIGHASH_DEFAULT),
+                        _ => sig.last().map(|&b| u32::from(b)) == Some(wanted),
+                    });
+                if !ecdsa_ok || !schnorr_ok {
+                    return Err(Error::CannotFinalize(index));
+                }
+            }
             let sigs_for = |keys: &[Vec<u8>], required: usize| -> Option<Vec<Vec<u8>>> {
                 let sigs: Vec<Vec<u8>> = keys
                     .iter()

@@ -300,3 +300,10 @@ fn hostile_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn the_finalizer_refuses_signatures_of_another_sighash_type() {
+    let mut psbt = psbt_hex("combined");
+    psbt.inputs[0].sighash_type = Some(0x81); // ALL|ANYONECANPAY, but the signatures say ALL
+    assert_eq!(psbt.finalize(), Err(Error::CannotFinalize(0)));
+}
