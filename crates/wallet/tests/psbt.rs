@@ -16,7 +16,9 @@ use sou_keys::{PrivateKey, PublicKey, SecretKey};
 use sou_primitives::encoding::deserialize;
 use sou_primitives::network::TESTNET3;
 use sou_primitives::{Amount, OutPoint, Script, Transaction, TxIn, TxOut, Txid, Witness};
+use sou_script::VerifyFlags;
 use sou_wallet::psbt::{base64, Error, KeySource, Nonces, Psbt, UpdateData};
+use sou_wallet::sign::verify_transaction;
 
 const INVALID: &str = include_str!("data/bip174_invalid.txt");
 const VALID: &str = include_str!("data/bip174_valid.txt");
@@ -246,6 +248,11 @@ fn creator_updater_signer_combiner_finalizer_extractor() {
         hex::encode(sou_primitives::encoding::serialize(&tx)),
         one("extracted")
     );
+    // And the script interpreter accepts every input under the consensus flags.
+    let spent: Vec<TxOut> = (0..tx.input.len())
+        .map(|i| combined.spent_output(i).unwrap())
+        .collect();
+    verify_transaction(&tx, &spent, VerifyFlags::CONSENSUS).unwrap();
 }
 
 #[test]
