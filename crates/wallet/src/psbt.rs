@@ -15,8 +15,10 @@
 //! parser refuses what Core refuses (duplicate keys, keys of the wrong length, an
 //! unsigned transaction with scriptSigs or in witness form, map counts that do not match
 //! the transaction), and the signer refuses an input whose scripts do not hash to the
-//! output being spent. The taproot key-path fields of BIP371 (internal key, merkle root,
-//! key signature) are understood too, so that P2TR inputs can be signed and finalized.
+//! output being spent. Every BIP371 taproot field is checked and kept in Core's order;
+//! the key-path ones (internal key, merkle root, key signature) are also used, so that
+//! P2TR key-path inputs can be signed and finalized. Hash preimages must hash to their
+//! keys, as Core requires.
 //! Both the binary form and Base64 (RFC4648) are read and written.
 
 use std::collections::BTreeMap;
@@ -55,13 +57,23 @@ const IN_WITNESS_SCRIPT: u8 = 0x05;
 const IN_BIP32_DERIVATION: u8 = 0x06;
 const IN_FINAL_SCRIPTSIG: u8 = 0x07;
 const IN_FINAL_SCRIPTWITNESS: u8 = 0x08;
+const IN_RIPEMD160: u8 = 0x0a;
+const IN_SHA256: u8 = 0x0b;
+const IN_HASH160: u8 = 0x0c;
+const IN_HASH256: u8 = 0x0d;
 const IN_TAP_KEY_SIG: u8 = 0x13;
+const IN_TAP_SCRIPT_SIG: u8 = 0x14;
+const IN_TAP_LEAF_SCRIPT: u8 = 0x15;
+const IN_TAP_BIP32_DERIVATION: u8 = 0x16;
 const IN_TAP_INTERNAL_KEY: u8 = 0x17;
 const IN_TAP_MERKLE_ROOT: u8 = 0x18;
 const OUT_REDEEM_SCRIPT: u8 = 0x00;
 const OUT_WITNESS_SCRIPT: u8 = 0x01;
 const OUT_BIP32_DERIVATION: u8 = 0x02;
 const OUT_TAP_INTERNAL_KEY: u8 = 0x05;
+const OUT_TAP_TREE: u8 = 0x06;
+const OUT_TAP_BIP32_DERIVATION: u8 = 0x07;
+const PROPRIETARY: u8 = 0xfc;
 
 /// Why a PSBT was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -198,8 +210,18 @@ pub struct Input {
     pub final_script_sig: Option<Script>,
     /// The finished witness.
     pub final_script_witness: Option<Witness>,
+    /// Hash preimages (`PSBT_IN_RIPEMD160` .. `PSBT_IN_HASH256`), by whole key: each
+    /// preimage hashes to its key, as Core checks.
+    pub preimages: BTreeMap<Vec<u8>, Vec<u8>>,
     /// BIP371: the taproot key-path signature (64 or 65 bytes).
     pub tap_key_sig: Option<Vec<u8>>,
+    /// BIP371: script-path signatures by x-only key and leaf hash (64 key bytes).
+    pub tap_script_sigs: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// BIP371: leaf scripts by control block; the value is the script then its leaf
+    /// version byte.
+    pub tap_scripts: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// BIP371: x-only key origins (leaf hashes, fingerprint, path) as serialised.
+    pub tap_bip32_derivation: BTreeMap<Vec<u8>, Vec<u8>>,
     /// BIP371: the internal x-only key.
     pub tap_internal_key: Option<[u8; 32]>,
     /// BIP371: the script tree's merkle root.
@@ -219,6 +241,10 @@ pub struct Output {
     pub bip32_derivation: BTreeMap<Vec<u8>, KeySource>,
     /// BIP371: the internal x-only key.
     pub tap_internal_key: Option<[u8; 32]>,
+    /// BIP371: the script tree, as serialised (depth, leaf version, script)*.
+    pub tap_tree: Option<Vec<u8>>,
+    /// BIP371: x-only key origins, as serialised.
+    pub tap_bip32_derivation: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Records of types this program does not interpret.
     pub unknown: BTreeMap<Vec<u8>, Vec<u8>>,
 }
@@ -307,6 +333,74 @@ fn keyed(key_type: u8, data: &[u8]) -> Vec<u8> {
     let mut k = vec![key_type];
     k.extend_from_slice(data);
     k
+}
+
+/// Records Core keeps apart: proprietary ones (`0xfc`) first, then the unknown ones.
+fn write_unknown(out: &mut Vec<u8>, records: &BTreeMap<Vec<u8>, Vec<u8>>) {
+    let proprietary = |k: &Vec<u8>| k.first() == Some(&PROPRIETARY);
+    for (k, v) in records.iter().filter(|(k, _)| proprietary(k)) {
+        write_record(out, k, v);
+    }
+    for (k, v) in records.iter().filter(|(k, _)| !proprietary(k)) {
+        write_record(out, k, v);
+    }
+}
+
+/// BIP371 key origin: a CompactSize count of leaf hashes, the hashes, then a BIP32
+/// origin (fingerprint and path, a multiple of 4 bytes).
+fn check_tap_key_origin(value: &[u8], key_type: u8) -> Result<(), Error> {
+    let mut r = Reader::new(value);
+    let hashes = r
+        .read_count("leaf hashes", 32)
+        .map_err(|_| Error::InvalidValue(key_type))?;
+    r.read_slice(hashes * 32)
+        .map_err(|_| Error::InvalidValue(key_type))?;
+    let origin = r.remaining();
+    if origin == 0 || origin % 4 != 0 {
+        return Err(Error::InvalidValue(key_type));
+    }
+    Ok(())
+}
+
+/// BIP371 output tree: `(depth, leaf version, script)` tuples in depth-first order that
+/// build one complete tree (Core's `TaprootBuilder`, which refuses the rest).
+fn check_tap_tree(value: &[u8]) -> Result<(), Error> {
+    let bad = Error::InvalidValue(OUT_TAP_TREE);
+    let mut r = Reader::new(value);
+    // `branch[d]` is set when a subtree waits at depth `d` for its sibling.
+    let mut branch: Vec<bool> = Vec::new();
+    if r.remaining() == 0 {
+        return Err(bad);
+    }
+    while r.remaining() > 0 {
+        let depth = usize::from(r.read_u8().map_err(|_| bad.clone())?);
+        let leaf_version = r.read_u8().map_err(|_| bad.clone())?;
+        r.read_var_bytes().map_err(|_| bad.clone())?;
+        if depth > sou_keys::taproot::MAX_PATH_LEN
+            || leaf_version & 1 != 0
+            || depth + 1 < branch.len()
+        {
+            return Err(bad);
+        }
+        // Insert a node at `depth`, merging with waiting siblings up the tree.
+        let mut d = depth;
+        while branch.len() > d && branch[d] {
+            branch.pop();
+            if d == 0 {
+                return Err(bad);
+            }
+            d -= 1;
+        }
+        if branch.len() <= d {
+            branch.resize(d + 1, false);
+        }
+        branch[d] = true;
+    }
+    if branch.len() == 1 && branch[0] {
+        Ok(())
+    } else {
+        Err(bad)
+    }
 }
 
 /// Checks that a key is the bare type byte.
@@ -401,6 +495,59 @@ impl Input {
                     bare(&key)?;
                     input.tap_internal_key = Some(array32(&value, t)?);
                 }
+                IN_RIPEMD160 | IN_SHA256 | IN_HASH160 | IN_HASH256 => {
+                    let hash = match t {
+                        IN_RIPEMD160 => sou_primitives::hashes::ripemd160(&value).to_vec(),
+                        IN_SHA256 => sha256(&value).to_vec(),
+                        IN_HASH160 => hash160(&value).to_vec(),
+                        _ => sou_primitives::hashes::sha256d(&value).to_vec(),
+                    };
+                    if key[1..].len() != hash.len() {
+                        return Err(Error::InvalidKey {
+                            key_type: t,
+                            len: key.len(),
+                        });
+                    }
+                    if key[1..] != hash[..] {
+                        return Err(Error::InvalidValue(t));
+                    }
+                    input.preimages.insert(key, value);
+                }
+                IN_TAP_SCRIPT_SIG => {
+                    if key.len() != 65 {
+                        return Err(Error::InvalidKey {
+                            key_type: t,
+                            len: key.len(),
+                        });
+                    }
+                    if !(value.len() == 64 || value.len() == 65) {
+                        return Err(Error::InvalidValue(t));
+                    }
+                    input.tap_script_sigs.insert(key[1..].to_vec(), value);
+                }
+                IN_TAP_LEAF_SCRIPT => {
+                    // A control block: 33 bytes and 32 per level.
+                    if key.len() < 34 || (key.len() - 2) % 32 != 0 {
+                        return Err(Error::InvalidKey {
+                            key_type: t,
+                            len: key.len(),
+                        });
+                    }
+                    if value.is_empty() {
+                        return Err(Error::InvalidValue(t));
+                    }
+                    input.tap_scripts.insert(key[1..].to_vec(), value);
+                }
+                IN_TAP_BIP32_DERIVATION => {
+                    if key.len() != 33 {
+                        return Err(Error::InvalidKey {
+                            key_type: t,
+                            len: key.len(),
+                        });
+                    }
+                    check_tap_key_origin(&value, t)?;
+                    input.tap_bip32_derivation.insert(key[1..].to_vec(), value);
+                }
                 IN_TAP_MERKLE_ROOT => {
                     bare(&key)?;
                     input.tap_merkle_root = Some(array32(&value, t)?);
@@ -439,8 +586,30 @@ impl Input {
         for (pk, source) in &self.bip32_derivation {
             write_record(out, &keyed(IN_BIP32_DERIVATION, pk), &source.serialize());
         }
+        for (k, v) in &self.preimages {
+            write_record(out, k, v);
+        }
         if let Some(sig) = &self.tap_key_sig {
             write_record(out, &[IN_TAP_KEY_SIG], sig);
+        }
+        for (k, sig) in &self.tap_script_sigs {
+            write_record(out, &keyed(IN_TAP_SCRIPT_SIG, k), sig);
+        }
+        // Core keys its leaf scripts by (script, leaf version), control blocks shortest
+        // first, and writes them in that order.
+        let mut leaves: Vec<(&Vec<u8>, &Vec<u8>)> = self.tap_scripts.iter().collect();
+        leaves.sort_by(|(cb_a, a), (cb_b, b)| {
+            let split = |v: &[u8]| -> (Vec<u8>, u8) { (v[..v.len() - 1].to_vec(), v[v.len() - 1]) };
+            split(a)
+                .cmp(&split(b))
+                .then(cb_a.len().cmp(&cb_b.len()))
+                .then(cb_a.cmp(cb_b))
+        });
+        for (control_block, value) in leaves {
+            write_record(out, &keyed(IN_TAP_LEAF_SCRIPT, control_block), value);
+        }
+        for (k, v) in &self.tap_bip32_derivation {
+            write_record(out, &keyed(IN_TAP_BIP32_DERIVATION, k), v);
         }
         if let Some(k) = &self.tap_internal_key {
             write_record(out, &[IN_TAP_INTERNAL_KEY], k);
@@ -454,9 +623,7 @@ impl Input {
         if let Some(w) = &self.final_script_witness {
             write_record(out, &[IN_FINAL_SCRIPTWITNESS], &serialize(w));
         }
-        for (k, v) in &self.unknown {
-            write_record(out, k, v);
-        }
+        write_unknown(out, &self.unknown);
         out.push(0);
     }
 
@@ -476,7 +643,11 @@ impl Input {
         union(&mut self.bip32_derivation, other.bip32_derivation);
         keep(&mut self.final_script_sig, other.final_script_sig);
         keep(&mut self.final_script_witness, other.final_script_witness);
+        union(&mut self.preimages, other.preimages);
         keep(&mut self.tap_key_sig, other.tap_key_sig);
+        union(&mut self.tap_script_sigs, other.tap_script_sigs);
+        union(&mut self.tap_scripts, other.tap_scripts);
+        union(&mut self.tap_bip32_derivation, other.tap_bip32_derivation);
         keep(&mut self.tap_internal_key, other.tap_internal_key);
         keep(&mut self.tap_merkle_root, other.tap_merkle_root);
         union(&mut self.unknown, other.unknown);
@@ -521,6 +692,21 @@ impl Output {
                     bare(&key)?;
                     output.tap_internal_key = Some(array32(&value, t)?);
                 }
+                OUT_TAP_TREE => {
+                    bare(&key)?;
+                    check_tap_tree(&value)?;
+                    output.tap_tree = Some(value);
+                }
+                OUT_TAP_BIP32_DERIVATION => {
+                    if key.len() != 33 {
+                        return Err(Error::InvalidKey {
+                            key_type: t,
+                            len: key.len(),
+                        });
+                    }
+                    check_tap_key_origin(&value, t)?;
+                    output.tap_bip32_derivation.insert(key[1..].to_vec(), value);
+                }
                 _ => {
                     output.unknown.insert(key, value);
                 }
@@ -542,9 +728,13 @@ impl Output {
         if let Some(k) = &self.tap_internal_key {
             write_record(out, &[OUT_TAP_INTERNAL_KEY], k);
         }
-        for (k, v) in &self.unknown {
-            write_record(out, k, v);
+        if let Some(tree) = &self.tap_tree {
+            write_record(out, &[OUT_TAP_TREE], tree);
         }
+        for (k, v) in &self.tap_bip32_derivation {
+            write_record(out, &keyed(OUT_TAP_BIP32_DERIVATION, k), v);
+        }
+        write_unknown(out, &self.unknown);
         out.push(0);
     }
 
@@ -553,6 +743,8 @@ impl Output {
         keep(&mut self.witness_script, other.witness_script);
         union(&mut self.bip32_derivation, other.bip32_derivation);
         keep(&mut self.tap_internal_key, other.tap_internal_key);
+        keep(&mut self.tap_tree, other.tap_tree);
+        union(&mut self.tap_bip32_derivation, other.tap_bip32_derivation);
         union(&mut self.unknown, other.unknown);
     }
 }
@@ -799,15 +991,19 @@ impl Psbt {
             &[GLOBAL_UNSIGNED_TX],
             &legacy_bytes(&self.unsigned_tx),
         );
-        for (xpub, source) in &self.xpubs {
+        // Core keys extended keys by origin (fingerprint, then path), then key.
+        let mut xpubs: Vec<(&Vec<u8>, &KeySource)> = self.xpubs.iter().collect();
+        xpubs.sort_by_key(|(xpub, source)| {
+            let path: Vec<u32> = source.path.as_slice().iter().map(|c| c.to_u32()).collect();
+            (source.fingerprint.0, path, *xpub)
+        });
+        for (xpub, source) in xpubs {
             write_record(&mut out, &keyed(GLOBAL_XPUB, xpub), &source.serialize());
         }
         if self.version > 0 {
             write_record(&mut out, &[GLOBAL_VERSION], &self.version.to_le_bytes());
         }
-        for (k, v) in &self.unknown {
-            write_record(&mut out, k, v);
-        }
+        write_unknown(&mut out, &self.unknown);
         out.push(0);
         for input in &self.inputs {
             input.serialize_to(&mut out);

@@ -314,3 +314,33 @@ fn the_finalizer_refuses_signatures_of_another_sighash_type() {
     psbt.inputs[0].sighash_type = Some(0x81); // ALL|ANYONECANPAY, but the signatures say ALL
     assert_eq!(psbt.finalize(), Err(Error::CannotFinalize(0)));
 }
+
+#[test]
+fn bip371_taproot_fields() {
+    let (mut invalid, mut valid) = (0, 0);
+    for row in rows(include_str!("data/bip371.txt")) {
+        let (kind, title, data) = (row[0], row[1], row[2]);
+        let bytes = match data.split_once(':') {
+            Some(("b64", b)) => base64::decode(b).unwrap(),
+            Some(("hex", h)) => hex::decode(h).unwrap(),
+            _ => panic!("{title}: unknown encoding"),
+        };
+        match kind {
+            "invalid" => {
+                assert!(Psbt::deserialize(&bytes).is_err(), "{title}");
+                invalid += 1;
+            }
+            "valid" => {
+                let psbt = Psbt::deserialize(&bytes).unwrap_or_else(|e| panic!("{title}: {e}"));
+                assert_eq!(
+                    hex::encode(psbt.serialize()),
+                    hex::encode(&bytes),
+                    "{title}"
+                );
+                valid += 1;
+            }
+            other => panic!("unknown kind {other}"),
+        }
+    }
+    assert_eq!((invalid, valid), (11, 6));
+}
