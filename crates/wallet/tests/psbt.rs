@@ -344,3 +344,96 @@ fn bip371_taproot_fields() {
     }
     assert_eq!((invalid, valid), (11, 6));
 }
+
+#[test]
+fn every_ecdsa_type_through_the_roles() {
+    use sou_keys::Address;
+    use sou_primitives::hashes::sha256;
+    use sou_primitives::opcodes::{OP_0, OP_CHECKMULTISIG};
+    use sou_primitives::script::Builder;
+    use sou_primitives::Network;
+
+    let key = |n: u8| SecretKey::from_byte_array(sha256(&[n, 174])).unwrap();
+    let net = Network::Regtest;
+    let wpkh_redeem = Builder::new()
+        .push_opcode(OP_0)
+        .push_slice(&key(2).public_key().pubkey_hash().0)
+        .into_script();
+    let mut ms = Builder::new().push_int(2);
+    for n in 4..7 {
+        ms = ms.push_slice(&key(n).public_key().serialize_compressed());
+    }
+    let multisig = ms.push_int(3).push_opcode(OP_CHECKMULTISIG).into_script();
+    let scripts = [
+        Address::p2pkh(&key(1).public_key(), net).script_pubkey(),
+        Address::p2sh_p2wpkh(&key(2).public_key(), net)
+            .unwrap()
+            .script_pubkey(),
+        Address::p2wpkh(&key(3).public_key(), net)
+            .unwrap()
+            .script_pubkey(),
+        Address::p2wsh(&multisig, net).script_pubkey(),
+        Address::p2sh(&multisig, net).script_pubkey(),
+    ];
+    // A previous transaction paying each script, then one spending them all.
+    let funding = Transaction {
+        version: 2,
+        input: vec![TxIn {
+            previous_output: OutPoint::new(Txid::from_byte_array([9; 32]), 0),
+            script_sig: Script::from_bytes(vec![0x51]),
+            sequence: 0,
+            witness: Witness::new(),
+        }],
+        output: scripts
+            .iter()
+            .map(|s| TxOut {
+                value: Amount::from_sat(1_000_000),
+                script_pubkey: s.clone(),
+            })
+            .collect(),
+        lock_time: 0,
+    };
+    let txid = funding.compute_txid();
+    let spend = Transaction {
+        version: 2,
+        input: (0..scripts.len() as u32)
+            .map(|vout| TxIn {
+                previous_output: OutPoint::new(txid, vout),
+                script_sig: Script::new(),
+                sequence: 0xffff_fffd,
+                witness: Witness::new(),
+            })
+            .collect(),
+        output: vec![TxOut {
+            value: Amount::from_sat(4_990_000),
+            script_pubkey: scripts[2].clone(),
+        }],
+        lock_time: 0,
+    };
+    let mut psbt = Psbt::from_unsigned_tx(spend);
+    psbt.update(&UpdateData {
+        transactions: vec![funding],
+        scripts: vec![wpkh_redeem, multisig],
+        keys: vec![],
+    });
+    // Legacy inputs carry the whole previous transaction, segwit ones the output alone.
+    assert!(psbt.inputs[0].non_witness_utxo.is_some() && psbt.inputs[4].non_witness_utxo.is_some());
+    assert!(psbt.inputs[1].witness_utxo.is_some() && psbt.inputs[3].witness_utxo.is_some());
+    // Two signers for the multisigs; the first also holds the single keys.
+    let mut a = Psbt::from_base64(&psbt.to_base64()).unwrap();
+    a.sign(&[key(1), key(2), key(3), key(4)], Nonces::Wallet)
+        .unwrap();
+    assert!(matches!(
+        a.clone().finalize(),
+        Err(Error::CannotFinalize(3))
+    ));
+    let mut b = psbt.clone();
+    b.sign(&[key(6)], Nonces::Wallet).unwrap();
+    a.combine(b).unwrap();
+    a.finalize().unwrap();
+    let tx = a.extract_tx().unwrap();
+    let spent: Vec<TxOut> = (0..tx.input.len())
+        .map(|i| a.spent_output(i).unwrap())
+        .collect();
+    verify_transaction(&tx, &spent, VerifyFlags::STANDARD).unwrap();
+}
