@@ -474,3 +474,104 @@ fn knapsack_matches_cores_known_outcomes() {
         assert_eq!(values, vec![2, 5]);
     }
 }
+
+#[test]
+fn generated_payments_keep_their_promises() {
+    // 300 random wallets and payments over the four single-key types: every payment
+    // balances, pays at least its rate, leaves no dust, signs to its estimate, verifies.
+    let mut rng = Rng::seeded(2026);
+    let kinds = [
+        InputKind::P2pkh,
+        InputKind::P2shP2wpkh,
+        InputKind::P2wpkh,
+        InputKind::P2trKeyPath,
+    ];
+    let script_for = |kind: &InputKind, n: u32| match kind {
+        InputKind::P2pkh => Address::p2pkh(&key(n).public_key(), Network::Regtest).script_pubkey(),
+        InputKind::P2shP2wpkh => Address::p2sh_p2wpkh(&key(n).public_key(), Network::Regtest)
+            .unwrap()
+            .script_pubkey(),
+        InputKind::P2wpkh => p2wpkh(n),
+        _ => p2tr(n),
+    };
+    let (mut built, mut changeless) = (0, 0);
+    for case in 0..300u32 {
+        let count = 1 + rng.below(12) as u32;
+        let coins: Vec<(SpendableCoin, SpendInfo)> = (0..count)
+            .map(|i| {
+                let n = case * 100 + i;
+                let kind = kinds[rng.below(4) as usize].clone();
+                let info = match kind {
+                    InputKind::P2pkh => SpendInfo::P2pkh(SigningKey::new(key(n))),
+                    InputKind::P2shP2wpkh => SpendInfo::P2shP2wpkh(SigningKey::new(key(n))),
+                    InputKind::P2wpkh => SpendInfo::P2wpkh(SigningKey::new(key(n))),
+                    _ => SpendInfo::P2trKeyPath {
+                        internal_key: key(n),
+                        merkle_root: None,
+                    },
+                };
+                let coin = SpendableCoin {
+                    outpoint: OutPoint::new(Txid::from_byte_array(sha256(&n.to_le_bytes())), n % 7),
+                    output: TxOut {
+                        value: Amount::from_sat(5_000 + rng.below(3_000_000) as i64),
+                        script_pubkey: script_for(&kind, n),
+                    },
+                    kind,
+                };
+                (coin, info)
+            })
+            .collect();
+        let spendable: Vec<SpendableCoin> = coins.iter().map(|(c, _)| c.clone()).collect();
+        let rate = FeeRate::from_sat_per_kvb(1_000 + rng.below(60_000));
+        let mut payment = PaymentBuilder::new(rate);
+        for r in 0..1 + rng.below(3) as u32 {
+            let to = script_for(&kinds[rng.below(4) as usize], 1_000_000 + case * 10 + r);
+            payment = payment.pay(to, Amount::from_sat(1_000 + rng.below(2_000_000) as i64));
+        }
+        let change_kind = kinds[rng.below(4) as usize].clone();
+        payment = payment.change_to(script_for(&change_kind, 2_000_000 + case), change_kind);
+        if rng.below(4) == 0 {
+            payment = payment.data(&case.to_le_bytes());
+        }
+        let unsigned = match payment.build(&spendable, &mut Rng::seeded(u64::from(case))) {
+            Ok(u) => u,
+            Err(Error::InsufficientFunds { .. } | Error::Dust { .. }) => continue,
+            Err(e) => panic!("case {case}: {e}"),
+        };
+        let tx = unsigned
+            .sign(|c| {
+                coins
+                    .iter()
+                    .find(|(x, _)| x.outpoint == c.outpoint)
+                    .map(|(_, i)| i.clone())
+            })
+            .unwrap();
+        verify_transaction(&tx, &unsigned.spent_outputs(), VerifyFlags::STANDARD).unwrap();
+        let inputs: i64 = unsigned
+            .spent_outputs()
+            .iter()
+            .map(|o| o.value.to_sat())
+            .sum();
+        let outputs: i64 = tx.output.iter().map(|o| o.value.to_sat()).sum();
+        assert_eq!(inputs - outputs, unsigned.fee.to_sat(), "case {case}");
+        assert_eq!(
+            tx.weight().to_wu(),
+            unsigned.estimated_weight,
+            "case {case}"
+        );
+        assert!(
+            unsigned.fee >= rate.fee_for_vsize(tx.vsize()),
+            "case {case}"
+        );
+        assert!(
+            tx.output
+                .iter()
+                .all(|o| o.value >= dust_threshold(&o.script_pubkey, FeeRate::DUST_RELAY)),
+            "case {case}"
+        );
+        built += 1;
+        changeless += usize::from(unsigned.change_index.is_none());
+    }
+    assert!(built > 150, "{built} payments built");
+    assert!(changeless > 0, "no changeless payment among {built}");
+}
