@@ -7,7 +7,7 @@
 //!
 //! - [`template`]: choose transactions (a child can pay for its parent), build the
 //!   coinbase and header.
-//! - [`search`]: try nonces on all cores until the hash meets the target.
+//! - [`search`](mod@search): try nonces on all cores until the hash meets the target.
 //! - [`kernel`]: the SHA-256 work itself, one or two nonces at a time.
 //!
 //! The miner judges nothing itself: its templates are checked with sou-chain's rules.

@@ -1,5 +1,5 @@
 //! SHA-256 on the x86-64 SHA extensions (SHA-NI): the building blocks shared by the
-//! two-lane compression of [`crate::hashes::batch`] and sou-miner's mining kernel.
+//! two-lane compression of `hashes::batch` and sou-miner's mining kernel.
 //!
 //! `sha256rnds2` does two rounds on a state split as ABEF / CDGH across two registers;
 //! `sha256msg1` and `sha256msg2` extend the message schedule four words at a time. Every
@@ -128,7 +128,7 @@ pub fn four_rounds(abef: &mut __m128i, cdgh: &mut __m128i, wk: __m128i) {
 
 /// The message schedule, four words at a time: the group after `t4` from the four
 /// groups before it (oldest first),
-/// W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16].
+/// W\[t\] = σ1(W\[t-2\]) + W\[t-7\] + σ0(W\[t-15\]) + W\[t-16\].
 ///
 /// # Safety
 ///
