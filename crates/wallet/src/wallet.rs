@@ -423,21 +423,33 @@ impl Wallet {
         }
         self.tip_height = height.saturating_sub(1);
         for tx in mine.into_iter().rev() {
-            // Back to waiting for a block, as in a node's mempool.
-            self.add_unconfirmed(&tx)?;
+            // Back to waiting for a block, as in a node's mempool; one that conflicts
+            // with a payment made since is dropped, as a mempool would.
+            match self.add_unconfirmed(&tx) {
+                Ok(_) | Err(Error::AlreadySpent(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
 
+    /// Forgets a pending transaction that can no longer confirm, and the pending
+    /// transactions that spend its outputs, which cannot either.
     fn drop_pending(&mut self, txid: Txid) {
-        if let Some(tx) = self.pending.remove(&txid) {
+        let mut doomed = vec![txid];
+        while let Some(txid) = doomed.pop() {
+            let Some(tx) = self.pending.remove(&txid) else {
+                continue;
+            };
             for input in &tx.input {
                 if self.spent_by.get(&input.previous_output) == Some(&txid) {
                     self.spent_by.remove(&input.previous_output);
                 }
             }
             for (vout, _) in (0u32..).zip(&tx.output) {
-                self.coins.remove(&OutPoint::new(txid, vout));
+                let outpoint = OutPoint::new(txid, vout);
+                self.coins.remove(&outpoint);
+                doomed.extend(self.spent_by.remove(&outpoint));
             }
         }
     }
@@ -477,10 +489,13 @@ impl Wallet {
             return Ok(true);
         }
         for input in &tx.input {
-            if let Some(other) = self.spent_by.get(&input.previous_output) {
-                if *other != txid {
-                    return Err(Error::AlreadySpent(input.previous_output));
-                }
+            let outpoint = input.previous_output;
+            let spent_elsewhere = self
+                .spent_by
+                .get(&outpoint)
+                .is_some_and(|other| *other != txid);
+            if spent_elsewhere || self.spent_in_block.contains_key(&outpoint) {
+                return Err(Error::AlreadySpent(outpoint));
             }
         }
         let mut touches = false;

@@ -329,3 +329,76 @@ fn a_restored_wallet_finds_coins_within_the_gap_limit() {
         addresses[31]
     );
 }
+
+#[test]
+fn a_double_spend_of_a_confirmed_payment_is_refused_and_children_fall_with_their_parent() {
+    let (mut chain, mut w) = funded(101);
+    let mut rng = Rng::seeded(8);
+    let rate = FeeRate::from_sat_per_vb(2);
+    let (paid, unsigned) = w
+        .send(
+            PaymentBuilder::new(rate).pay(bob(), Amount::from_sat(100_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    // Re-signing the same coin to another payee, after the first payment confirmed.
+    let coin = unsigned.spent[0].clone();
+    let again = PaymentBuilder::new(rate)
+        .pay(bob(), Amount::from_sat(200_000_000))
+        .change_to(
+            coin.output.script_pubkey.clone(),
+            sou_wallet::InputKind::P2wpkh,
+        )
+        .build(std::slice::from_ref(&coin), &mut rng)
+        .unwrap();
+    let double_spend = w.sign(&again).unwrap();
+    confirm(&mut chain, &mut w, vec![paid], unsigned.fee);
+    assert_eq!(
+        w.add_unconfirmed(&double_spend).unwrap_err(),
+        Error::AlreadySpent(coin.outpoint)
+    );
+
+    // A pending payment, a pending child spending its change, then a block confirming a
+    // conflict of the parent: both are dropped.
+    let (parent, parent_payment) = w
+        .send(
+            PaymentBuilder::new(rate).pay(bob(), Amount::from_sat(300_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    let change = parent_payment.change_index.expect("change");
+    let child_payment = PaymentBuilder::new(rate)
+        .pay(bob(), Amount::from_sat(50_000_000))
+        .must_spend(sou_primitives::OutPoint::new(
+            parent.compute_txid(),
+            change as u32,
+        ))
+        .change_to(
+            w.next_change_script(AccountKind::Bip84).unwrap(),
+            sou_wallet::InputKind::P2wpkh,
+        );
+    let unconfirmed_change = sou_wallet::SpendableCoin {
+        outpoint: sou_primitives::OutPoint::new(parent.compute_txid(), change as u32),
+        output: parent.output[change].clone(),
+        kind: sou_wallet::InputKind::P2wpkh,
+    };
+    let child = child_payment
+        .build(&[unconfirmed_change], &mut rng)
+        .unwrap();
+    let child_tx = w.sign(&child).unwrap();
+    w.add_unconfirmed(&child_tx).unwrap();
+    assert_eq!(w.pending().count(), 2);
+    let parent_coin = parent_payment.spent[0].clone();
+    let conflict = PaymentBuilder::new(FeeRate::from_sat_per_vb(9))
+        .pay(bob(), Amount::from_sat(400_000_000))
+        .change_to(
+            parent_coin.output.script_pubkey.clone(),
+            sou_wallet::InputKind::P2wpkh,
+        )
+        .build(std::slice::from_ref(&parent_coin), &mut rng)
+        .unwrap();
+    let conflict_tx = w.sign(&conflict).unwrap();
+    confirm(&mut chain, &mut w, vec![conflict_tx], conflict.fee);
+    assert_eq!(w.pending().count(), 0, "the parent and its child are gone");
+    assert_eq!(w.balance().unconfirmed, Amount::ZERO);
+}
