@@ -550,9 +550,31 @@ impl Wallet {
 
     /// Coins a new payment may spend: confirmed, mature, and not spent already.
     pub fn spendable_coins(&self) -> Vec<SpendableCoin> {
+        self.coins_where(|c| self.is_mature(c))
+    }
+
+    /// Spendable coins plus *trusted* unconfirmed ones: outputs of the wallet's own
+    /// pending transactions that spend only the wallet's coins (its change). No one else
+    /// can double-spend their parents, so Core spends them too when confirmed coins fall
+    /// short (`-spendzeroconfchange`).
+    pub fn spendable_coins_with_change(&self) -> Vec<SpendableCoin> {
+        self.coins_where(|c| self.is_mature(c) || self.is_trusted_change(c))
+    }
+
+    fn is_trusted_change(&self, coin: &WalletCoin) -> bool {
+        let txid = coin.outpoint.txid;
+        coin.height.is_none()
+            && self.pending.get(&txid).is_some_and(|tx| {
+                tx.input
+                    .iter()
+                    .all(|i| self.spent_by.get(&i.previous_output) == Some(&txid))
+            })
+    }
+
+    fn coins_where(&self, eligible: impl Fn(&WalletCoin) -> bool) -> Vec<SpendableCoin> {
         self.coins
             .values()
-            .filter(|c| self.is_mature(c) && !self.spent_by.contains_key(&c.outpoint))
+            .filter(|c| eligible(c) && !self.spent_by.contains_key(&c.outpoint))
             .map(|c| SpendableCoin {
                 outpoint: c.outpoint,
                 output: c.output.clone(),
@@ -561,7 +583,8 @@ impl Wallet {
             .collect()
     }
 
-    /// Builds `payment` from the wallet's coins, with change to a new change address
+    /// Builds `payment` from the wallet's coins (confirmed ones, then its unconfirmed
+    /// change if needed), with change to a new change address
     /// (taproot when a recipient is taproot, as Core chooses, else P2WPKH) and Core's
     /// anti-fee-sniping lock time.
     pub fn build_payment(
@@ -597,7 +620,14 @@ impl Wallet {
                 tip_time: self.tip_time,
                 now,
             });
-        let unsigned = payment.build(&self.spendable_coins(), rng)?;
+        // Confirmed coins first; the wallet's unconfirmed change only if they fall short
+        // (Core's selection stages, in brief).
+        let unsigned = match payment.build(&self.spendable_coins(), rng) {
+            Err(Error::InsufficientFunds { .. }) | Err(Error::UnknownCoin(_)) => {
+                payment.build(&self.spendable_coins_with_change(), rng)?
+            }
+            result => result?,
+        };
         if unsigned.change_index.is_some() {
             self.issue(kind, true)?;
         }

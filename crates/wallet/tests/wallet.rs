@@ -402,3 +402,35 @@ fn a_double_spend_of_a_confirmed_payment_is_refused_and_children_fall_with_their
     assert_eq!(w.pending().count(), 0, "the parent and its child are gone");
     assert_eq!(w.balance().unconfirmed, Amount::ZERO);
 }
+
+#[test]
+fn unconfirmed_change_pays_when_confirmed_coins_fall_short() {
+    // One mature coin: a first payment leaves its change unconfirmed, and a second payment
+    // can only be made from that change.
+    let (mut chain, mut w) = funded(100);
+    let mut rng = Rng::seeded(11);
+    let rate = FeeRate::from_sat_per_vb(2);
+    let (first, first_payment) = w
+        .send(
+            PaymentBuilder::new(rate).pay(bob(), Amount::from_sat(1_000_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    assert!(w.spendable_coins().is_empty());
+    assert_eq!(w.spendable_coins_with_change().len(), 1);
+    let (second, second_payment) = w
+        .send(
+            PaymentBuilder::new(rate).pay(bob(), Amount::from_sat(500_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    assert_eq!(second.input[0].previous_output.txid, first.compute_txid());
+    // A node takes both in one block, parent first.
+    confirm(
+        &mut chain,
+        &mut w,
+        vec![first, second],
+        Amount::from_sat(first_payment.fee.to_sat() + second_payment.fee.to_sat()),
+    );
+    assert_eq!(w.pending().count(), 0);
+}
