@@ -106,6 +106,12 @@ pub enum Error {
     /// No change destination was given and the payment needs change.
     #[error("the payment needs a change output and no change script was given")]
     NoChangeScript,
+    /// Not a pending transaction of the wallet that signals replaceability (BIP125).
+    #[error("{0} is not a replaceable pending transaction of this wallet")]
+    NotReplaceable(sou_primitives::Txid),
+    /// A payment without change to take a higher fee from.
+    #[error("{0} has no change output to pay a higher fee from")]
+    NothingToBump(sou_primitives::Txid),
     /// The coin is already spent by another transaction of this wallet.
     #[error("{0} is already spent")]
     AlreadySpent(OutPoint),

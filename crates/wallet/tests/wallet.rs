@@ -434,3 +434,54 @@ fn unconfirmed_change_pays_when_confirmed_coins_fall_short() {
     );
     assert_eq!(w.pending().count(), 0);
 }
+
+#[test]
+fn a_stuck_payment_is_bumped_by_replacement() {
+    let (mut chain, mut w) = funded(101);
+    let mut rng = Rng::seeded(12);
+    let (slow, slow_payment) = w
+        .send(
+            PaymentBuilder::new(FeeRate::from_sat_per_vb(1))
+                .pay(bob(), Amount::from_sat(300_000_000)),
+            &mut rng,
+        )
+        .unwrap();
+    let bumped = w
+        .bump_fee(slow.compute_txid(), FeeRate::from_sat_per_vb(20))
+        .unwrap();
+    let fast = &bumped.tx;
+    // Same coins, same payee, more fee, taken from the change.
+    assert_eq!(
+        fast.input
+            .iter()
+            .map(|i| i.previous_output)
+            .collect::<Vec<_>>(),
+        slow.input
+            .iter()
+            .map(|i| i.previous_output)
+            .collect::<Vec<_>>()
+    );
+    assert!(bumped.fee >= FeeRate::from_sat_per_vb(20).fee_for_vsize(fast.vsize()));
+    assert!(bumped.fee.to_sat() >= slow_payment.fee.to_sat() + fast.vsize() as i64);
+    assert_eq!(fast.weight().to_wu(), bumped.estimated_weight);
+    assert_eq!(
+        w.pending().map(|t| t.compute_txid()).collect::<Vec<_>>(),
+        vec![fast.compute_txid()]
+    );
+    // A small bump still pays the incremental relay fee on top of the old fee.
+    let again = w
+        .bump_fee(fast.compute_txid(), FeeRate::from_sat_per_vb(1))
+        .unwrap();
+    assert_eq!(
+        again.fee.to_sat(),
+        bumped.fee.to_sat() + again.tx.vsize() as i64
+    );
+    confirm(&mut chain, &mut w, vec![again.tx.clone()], again.fee);
+    assert_eq!(w.pending().count(), 0);
+    // Only pending, replaceable payments can be bumped.
+    assert_eq!(
+        w.bump_fee(slow.compute_txid(), FeeRate::from_sat_per_vb(30))
+            .unwrap_err(),
+        Error::NotReplaceable(slow.compute_txid())
+    );
+}
