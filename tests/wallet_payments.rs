@@ -1,5 +1,5 @@
-//! Wallet-signed payments of every spend type, confirmed on a regtest chain that sou's
-//! own validation accepts; with `SOU_DUMP_DIR` set, the chains go to
+//! Wallet-signed payments of every spend type (and fee-bumped replacements), confirmed on a
+//! regtest chain that sou's own validation accepts; with `SOU_DUMP_DIR` set, the chains go to
 //! `scripts/compare-blocks-with-core.sh`, which asks Bitcoin Core for its verdict too.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
@@ -174,10 +174,19 @@ fn every_spend_type_confirms() {
             .send(payment, &mut Rng::seeded(u64::from(round)))
             .unwrap();
         assert_eq!(paid.input.len(), 2, "both wallet coins are needed");
+        // Odd rounds replace the payment by a higher-fee one before it confirms.
+        let (paid, fee) = if round % 2 == 1 {
+            let bumped = wallet
+                .bump_fee(paid.compute_txid(), FeeRate::from_sat_per_vb(25))
+                .unwrap();
+            (bumped.tx, bumped.fee)
+        } else {
+            (paid, unsigned.fee)
+        };
 
         let block = chain.build_block(
             vec![sweep, paid],
-            Amount::from_sat(sweep_fee + unsigned.fee.to_sat()),
+            Amount::from_sat(sweep_fee + fee.to_sat()),
         );
         chain
             .state
