@@ -40,7 +40,7 @@ use sou_script::sighash::{
 use sou_script::{PrecomputedTransactionData, SigVersion};
 use thiserror::Error;
 
-use crate::sign::parse_multisig;
+use crate::sign::{p2wpkh_script_code, parse_multisig};
 
 /// The five bytes every PSBT starts with: `psbt` and `0xff`.
 pub const MAGIC: [u8; 5] = *b"psbt\xff";
@@ -1072,19 +1072,10 @@ impl Psbt {
             script = redeem.clone();
         }
         let spend = match script.witness_program() {
-            Some((0, program)) if program.len() == 20 => {
-                let code = Builder::new()
-                    .push_opcode(sou_primitives::opcodes::OP_DUP)
-                    .push_opcode(sou_primitives::opcodes::OP_HASH160)
-                    .push_slice(program)
-                    .push_opcode(sou_primitives::opcodes::OP_EQUALVERIFY)
-                    .push_opcode(sou_primitives::opcodes::OP_CHECKSIG)
-                    .into_script();
-                Spend::SegwitV0 {
-                    script_code: code,
-                    keys: vec![program.to_vec()],
-                }
-            }
+            Some((0, program)) if program.len() == 20 => Spend::SegwitV0 {
+                script_code: p2wpkh_script_code(program),
+                keys: vec![program.to_vec()],
+            },
             Some((0, program)) if program.len() == 32 => {
                 let ws = input
                     .witness_script

@@ -151,13 +151,13 @@ fn leaf_keys(script: &Script) -> Vec<[u8; 32]> {
         .collect()
 }
 
-/// `OP_DUP OP_HASH160 <hash160(pubkey)> OP_EQUALVERIFY OP_CHECKSIG`, the script BIP143
-/// signs for P2WPKH.
-fn p2pkh_code(key: &PublicKey) -> Script {
+/// `OP_DUP OP_HASH160 <key hash> OP_EQUALVERIFY OP_CHECKSIG`, the script code BIP143
+/// signs for a P2WPKH program.
+pub(crate) fn p2wpkh_script_code(key_hash: &[u8]) -> Script {
     Builder::new()
         .push_opcode(sou_primitives::opcodes::OP_DUP)
         .push_opcode(sou_primitives::opcodes::OP_HASH160)
-        .push_slice(&key.pubkey_hash().0)
+        .push_slice(key_hash)
         .push_opcode(sou_primitives::opcodes::OP_EQUALVERIFY)
         .push_opcode(sou_primitives::opcodes::OP_CHECKSIG)
         .into_script()
@@ -205,7 +205,7 @@ pub fn sign_input(
         }
         SpendInfo::P2shP2wpkh(key) | SpendInfo::P2wpkh(key) => {
             let pk = key.public;
-            let code = p2pkh_code(&pk);
+            let code = p2wpkh_script_code(&pk.pubkey_hash().0);
             let digest = segwit_v0_sighash(
                 code.as_bytes(),
                 tx,

@@ -344,10 +344,7 @@ impl Wallet {
 
     /// How to sign for a coin paying `script`, if the wallet holds its key.
     pub fn spend_info(&self, script: &Script) -> Option<SpendInfo> {
-        let origin = self.origin_of(script)?;
-        let derived = self.chains[origin.account.slot()][usize::from(origin.change)]
-            .derived
-            .get(origin.index as usize)?;
+        let (derived, origin) = self.derived_of(script)?;
         Some(match (&derived.tweaked, origin.account) {
             (Some(tweaked), AccountKind::Bip86) => SpendInfo::P2trTweaked(tweaked.clone()),
             _ => SpendInfo::P2wpkh(derived.key.clone()),
@@ -684,11 +681,16 @@ impl Wallet {
     }
 
     fn key_of(&self, script: &Script) -> Option<(&SigningKey, KeyOrigin)> {
+        self.derived_of(script).map(|(d, origin)| (&d.key, origin))
+    }
+
+    /// The derived key behind a script of the wallet, and where it sits.
+    fn derived_of(&self, script: &Script) -> Option<(&Derived, KeyOrigin)> {
         let origin = self.origin_of(script)?;
         let derived = self.chains[origin.account.slot()][usize::from(origin.change)]
             .derived
             .get(origin.index as usize)?;
-        Some((&derived.key, origin))
+        Some((derived, origin))
     }
 
     fn key_source(&self, origin: &KeyOrigin) -> KeySource {
