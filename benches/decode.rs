@@ -7,7 +7,6 @@
 //! from `target/criterion` and printed as ratios to the baseline.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput};
 use sou::primitives::encoding::deserialize;
@@ -16,15 +15,7 @@ use sou::Block;
 
 mod support;
 
-const BLOCK: &str =
-    "blocks/mainnet_block_000000000000000000000c835b2adcaedc20fdf6ee440009c249452c726dafae.raw";
 const GROUP: &str = "modern_block";
-
-fn vectors_dir() -> PathBuf {
-    std::env::var_os("SOU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"))
-}
 
 fn decode_with_ids(bytes: &[u8]) -> usize {
     let (block, ids) = Block::decode_with_ids(bytes).expect("the vector block decodes");
@@ -71,8 +62,7 @@ fn median_ns(name: &str) -> Option<f64> {
 }
 
 fn main() {
-    let path = vectors_dir().join(BLOCK);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = sou_testdata::read(sou_testdata::MODERN_MAINNET_BLOCK);
     support::run(|c| bench(c, &bytes));
 
     let (Some(base), Some(ids), Some(recompute), Some(decode)) = (

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Feeds the regtest blocks of tests/block_rejects.rs, tests/block_mutations.rs and
-# tests/wallet_payments.rs to Bitcoin Core (../shared/core-oracle) and compares Core's
-# verdict on each block with sou's: the same reject reason, or both accept it.
-# Development only.
+# tests/wallet_payments.rs to Bitcoin Core and compares Core's verdict on each block with
+# sou's: the same reject reason, or both accept it. Development only: it needs
+# core-oracle, Bitcoin Core's libbitcoinkernel built as a command that prints Core's verdict
+# and reject reason per block (CORE_ORACLE names the binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 oracle=${CORE_ORACLE:-$HOME/.cache/core-oracle/release/core-oracle}

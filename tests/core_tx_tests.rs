@@ -14,7 +14,6 @@
 )]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use serde_json::Value;
 use sou::chain::check_transaction;
@@ -22,13 +21,7 @@ use sou::primitives::encoding::deserialize;
 use sou::script::asm::parse_asm;
 use sou::script::{verify_input_with, PrecomputedTransactionData, ScriptError, VerifyFlags};
 use sou::{Amount, OutPoint, Transaction, TxOut, Txid};
-
-fn json(relative: &str) -> Value {
-    let dir = std::env::var_os("SOU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"));
-    serde_json::from_str(&std::fs::read_to_string(dir.join(relative)).unwrap()).unwrap()
-}
+use sou_testdata::json;
 
 /// WITNESS needs P2SH, CLEANSTACK needs WITNESS (Core `TrimFlags`).
 fn trim(mut flags: VerifyFlags) -> VerifyFlags {

@@ -8,8 +8,6 @@
     reason = "test code"
 )]
 
-use std::path::PathBuf;
-
 use sou_chain::chainstate::{disconnect_block, BlockStatus};
 use sou_chain::consensus::{
     block_subsidy, calculate_next_work_required, contextual_check_block_header, next_work_required,
@@ -20,25 +18,16 @@ use sou_primitives::encoding::deserialize;
 use sou_primitives::network::{MAINNET, REGTEST};
 use sou_primitives::{Amount, Block, BlockHash, CompactTarget, Network};
 
-fn vectors_dir() -> PathBuf {
-    std::env::var_os("SOU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors")
-        })
-}
-
-fn blocks(path: PathBuf) -> Vec<Block> {
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(|l| deserialize(&hex::decode(l.trim()).unwrap()).unwrap())
+fn blocks(relative: &str) -> Vec<Block> {
+    sou_testdata::hex_lines(relative)
+        .iter()
+        .map(|bytes| deserialize(bytes).unwrap())
         .collect()
 }
 
 #[test]
 fn mainnet_blocks_0_to_255_connect_with_full_validation() {
-    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    let chain = blocks("blocks/mainnet_blocks_0-255.hex");
     for parallel in [true, false] {
         let mut state = Chainstate::new(
             &MAINNET,
@@ -77,7 +66,7 @@ fn mainnet_blocks_0_to_255_connect_with_full_validation() {
 
 #[test]
 fn disconnect_then_reconnect_restores_the_utxo_set_exactly() {
-    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    let chain = blocks("blocks/mainnet_blocks_0-255.hex");
     let mut state = Chainstate::new(&MAINNET, ConnectOptions::default());
     state.set_clock(1_700_000_000);
     for block in &chain[1..] {
@@ -110,10 +99,10 @@ fn disconnect_then_reconnect_restores_the_utxo_set_exactly() {
 fn btcd_reorg_chain() {
     // Shape: 0 - 1 - 2 - 3 - 4 and 2 - 3A - 4A - 5A; blocks 4 and 5A spend block 2's
     // coinbase, so coinbase maturity is 1 here, as in btcd's test.
-    let main = blocks(vectors_dir().join("blocks/reorg_blk_0_to_4.hex"));
+    let main = blocks("blocks/reorg_blk_0_to_4.hex");
     let side: Vec<Block> = ["reorg_blk_3A.hex", "reorg_blk_4A.hex", "reorg_blk_5A.hex"]
         .iter()
-        .flat_map(|f| blocks(vectors_dir().join("blocks").join(f)))
+        .flat_map(|f| blocks(&format!("blocks/{f}")))
         .collect();
     let mut state = Chainstate::new(
         &MAINNET,
@@ -152,9 +141,8 @@ fn btcd_reorg_chain() {
 
 #[test]
 fn regtest_chain_mined_by_core_and_its_fork() {
-    let dir = vectors_dir().join("../core-oracle/testdata");
-    let main = blocks(dir.join("regtest_main_1-102.hex"));
-    let fork = blocks(dir.join("regtest_fork_101-103.hex"));
+    let main = blocks("blocks/regtest_main_1-102.hex");
+    let fork = blocks("blocks/regtest_fork_101-103.hex");
     let mut state = Chainstate::new(&REGTEST, ConnectOptions::default());
     for (i, block) in main.iter().enumerate() {
         let outcome = state
@@ -318,7 +306,7 @@ fn testnet4_bip94() {
 
 #[test]
 fn headers_first_then_blocks_in_any_order() {
-    let chain = blocks(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
+    let chain = blocks("blocks/mainnet_blocks_0-255.hex");
     let mut state = Chainstate::new(&MAINNET, ConnectOptions::default());
     state.set_clock(1_700_000_000);
     for block in &chain[1..=10] {

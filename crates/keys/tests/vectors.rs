@@ -1,12 +1,10 @@
-//! sou-keys against the BIPs' and Bitcoin Core's vectors in `../shared/vectors`: every
+//! sou-keys against the BIPs' and Bitcoin Core's vectors in `testdata/`: every
 //! entry of every file, each failure naming its row, counts asserted.
 
 #![allow(
     clippy::unwrap_used,
     reason = "test helpers: a panic is a failed test with its message"
 )]
-
-use std::path::PathBuf;
 
 use serde_json::Value;
 use sou_keys::bech32::{self, Variant};
@@ -19,20 +17,7 @@ use sou_keys::{
     base58, schnorr, Address, Error, NetworkKind, PrivateKey, SecretKey, XOnlyPublicKey,
 };
 use sou_primitives::{Network, Script};
-
-fn vectors_dir() -> PathBuf {
-    std::env::var_os("SOU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors")
-        })
-}
-
-fn json(relative: &str) -> Value {
-    let path = vectors_dir().join(relative);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use sou_testdata::json;
 
 fn chain(name: &str) -> Network {
     match name {
@@ -357,8 +342,7 @@ fn bip39_english_and_french() {
 
 #[test]
 fn bip340_sign_and_verify() {
-    let path = vectors_dir().join("bip340/test-vectors.csv");
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = sou_testdata::read_to_string("bip340/test-vectors.csv");
     let mut rows = 0;
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.trim_end_matches('\r').split(',').collect();

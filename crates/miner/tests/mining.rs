@@ -19,10 +19,8 @@ use sou_primitives::{Amount, Block, Network, OutPoint, Script, Target, TxOut};
 use sou_testkit::{Funding, Rng, TestChain};
 
 fn mainnet_block_1() -> Block {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/vectors/blocks/mainnet_blocks_0-255.hex");
-    let text = std::fs::read_to_string(path).unwrap();
-    deserialize(&hex::decode(text.lines().nth(1).unwrap()).unwrap()).unwrap()
+    let blocks = sou_testdata::hex_lines("blocks/mainnet_blocks_0-255.hex");
+    deserialize(&blocks[1]).unwrap()
 }
 
 #[test]

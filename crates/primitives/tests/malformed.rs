@@ -1,7 +1,5 @@
 //! Malformed input: one test per way bytes can be wrong, each asserting the exact error.
 
-mod common;
-
 use sou_primitives::encoding::{deserialize, serialize, DecodeError, MAX_SIZE};
 use sou_primitives::script::{Instruction, PushPastEnd};
 use sou_primitives::{Block, Network, Transaction};

@@ -9,8 +9,6 @@
     reason = "random test data keeps the low bits"
 )]
 
-mod common;
-
 use sou_primitives::encoding::{deserialize, serialize};
 use sou_primitives::{Block, DecodeError};
 
@@ -73,7 +71,7 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_hundred_thousand_mutations_of_a_real_block() {
-    let original = common::read(common::TESTNET_BLOCK);
+    let original = sou_testdata::read(sou_testdata::TESTNET_BLOCK);
     let mut rng = Rng(0x5eed_5eed_5eed_5eed);
     let (mut decoded, mut errors) = (0u32, 0u32);
     for round in 0..100_000 {

@@ -1,13 +1,11 @@
-//! Real blocks from `../shared/vectors/blocks` (and the regtest chain Core mined in
-//! `../shared/core-oracle/testdata`): each decodes and re-encodes byte for byte, and its
+//! Real blocks from `testdata/blocks` (mainnet, testnet, btcd's test chain and a regtest
+//! chain Core mined): each decodes and re-encodes byte for byte, and its
 //! header hash, merkle root and witness commitment agree with what it carries.
 
-mod common;
-
-use common::{read, read_hex_lines, vectors_dir, MODERN_BLOCK, TESTNET_BLOCK};
 use sou_primitives::encoding::{deserialize, serialize};
 use sou_primitives::script::Instruction;
 use sou_primitives::{Block, BlockHash, Network, Script, Txid, Weight, Wtxid};
+use sou_testdata::{hex_lines, read, read_to_string, MODERN_MAINNET_BLOCK, TESTNET_BLOCK};
 
 /// Decodes, re-encodes and checks the block's own commitments; returns the block.
 fn check_block(label: &str, bytes: &[u8]) -> Block {
@@ -56,8 +54,8 @@ fn bip34_height(block: &Block) -> i64 {
 
 #[test]
 fn mainnet_blocks_0_to_255_round_trip_and_link() {
-    let blocks = read_hex_lines(vectors_dir().join("blocks/mainnet_blocks_0-255.hex"));
-    let hashes = String::from_utf8(read("blocks/mainnet_blocks_0-255.hashes")).expect("utf-8");
+    let blocks = hex_lines("blocks/mainnet_blocks_0-255.hex");
+    let hashes = read_to_string("blocks/mainnet_blocks_0-255.hashes");
     let hashes: Vec<(usize, BlockHash)> = hashes
         .lines()
         .map(|l| {
@@ -117,7 +115,7 @@ fn mainnet_blocks_0_to_255_round_trip_and_link() {
 
 #[test]
 fn modern_segwit_block() {
-    let bytes = read(MODERN_BLOCK);
+    let bytes = read(MODERN_MAINNET_BLOCK);
     let block = check_block("modern block", &bytes);
     assert_eq!(
         block.block_hash(),
@@ -208,7 +206,7 @@ fn btcd_reorg_test_chain() {
         ),
     ];
     for (file, hashes) in expected {
-        let lines = read_hex_lines(vectors_dir().join("blocks").join(file));
+        let lines = hex_lines(&format!("blocks/{file}"));
         assert_eq!(lines.len(), hashes.len(), "{file}");
         for (bytes, hash) in lines.iter().zip(hashes) {
             let block = check_block(file, bytes);
@@ -219,9 +217,8 @@ fn btcd_reorg_test_chain() {
 
 #[test]
 fn regtest_chain_mined_by_core() {
-    let dir = common::oracle_testdata_dir();
-    let main = read_hex_lines(dir.join("regtest_main_1-102.hex"));
-    let fork = read_hex_lines(dir.join("regtest_fork_101-103.hex"));
+    let main = hex_lines("blocks/regtest_main_1-102.hex");
+    let fork = hex_lines("blocks/regtest_fork_101-103.hex");
     assert_eq!((main.len(), fork.len()), (102, 3));
     let mut prev = Network::Regtest.params().genesis_hash;
     let mut by_height = vec![prev];

@@ -6,21 +6,7 @@
     reason = "test helpers: a panic is a failed test"
 )]
 
-use std::path::PathBuf;
-
-pub fn vectors_dir() -> PathBuf {
-    std::env::var_os("SOU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors")
-        })
-}
-
-pub fn json(relative: &str) -> serde_json::Value {
-    let path = vectors_dir().join(relative);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
+pub use sou_testdata::json;
 
 /// xorshift64*, for reproducible "random" flag sets.
 pub struct Rng(pub u64);
