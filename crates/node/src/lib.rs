@@ -12,6 +12,7 @@
 
 pub mod blockfiles;
 pub mod cli;
+pub mod daemon;
 pub mod config;
 pub mod datadir;
 pub mod logging;
