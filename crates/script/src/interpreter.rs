@@ -818,6 +818,9 @@ fn execute_opcode<C: SignatureChecker + ?Sized>(
         }
         // (xn ... x0 n -- xn ... x0 xn), ROLL also removes xn
         OP_PICK | OP_ROLL => {
+            // Core (`EvalScript`) checks for two items before it reads n: a lone item that
+            // is not a number fails INVALID_STACK_OPERATION, not SCRIPTNUM.
+            stack_top(stack, 2)?;
             let n = num(stack_top(stack, 1)?, flags)?;
             stack.pop();
             let depth = usize::try_from(n).map_err(|_| ScriptError::InvalidStackOperation)?;
