@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use sou::chain::chainstate::{ProcessOutcome, UtxoView};
+use sou::chain::chainstate::ProcessOutcome;
 use sou::{Amount, Block, BlockHash, OutPoint, TxOut};
 use sou_testkit::TestChain;
 
@@ -92,12 +92,12 @@ fn main() -> ExitCode {
     let bob_paid = chain
         .state
         .utxo()
-        .coin(&OutPoint::new(bob_txid, 0))
+        .get(&OutPoint::new(bob_txid, 0))
         .is_some();
     let mallory_paid = chain
         .state
         .utxo()
-        .coin(&OutPoint::new(mallory_txid, 0))
+        .get(&OutPoint::new(mallory_txid, 0))
         .is_some();
     println!("\nBob's output unspent in the UTXO set: {bob_paid}; Mallory's: {mallory_paid}.");
     println!("Bob's payment had one confirmation, and one block was enough to undo it.");

@@ -217,7 +217,11 @@ fn mutated_blocks_get_a_verdict_and_leave_a_rejected_chain_unchanged() {
         let (tip, height) = (chain.state.tip(), chain.state.height());
         let (coins, value) = (chain.state.utxo().len(), chain.state.utxo().total_value());
         let verdict = match chain.state.process_block(block.clone()) {
-            Err(e) => e.reject_reason().into_owned(),
+            Err(e) => e
+                .into_block_error()
+                .expect("a verdict on the block")
+                .reject_reason()
+                .into_owned(),
             Ok(outcome) => match outcome.invalid.first() {
                 Some((_, e)) => e.reject_reason().into_owned(),
                 None => "valid".to_owned(),

@@ -10,8 +10,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
-use sou::chain::chainstate::BlockStatus;
-use sou::chain::{BlockError, UtxoView};
+use sou::chain::chainstate::Failure;
+use sou::chain::BlockError;
 use sou::primitives::block::BlockHeader;
 use sou::{Amount, Block, OutPoint, Script, TxOut, Txid, Witness};
 use sou_testkit::{mine, refresh_commitments, Funding, TestChain};
@@ -41,7 +41,11 @@ fn reason(chain: &mut TestChain, block: Block) -> String {
 
 fn reason_of(chain: &mut TestChain, block: Block) -> String {
     match chain.state.process_block(block) {
-        Err(e) => e.reject_reason().into_owned(),
+        Err(e) => e
+            .into_block_error()
+            .expect("a verdict on the block")
+            .reject_reason()
+            .into_owned(),
         Ok(outcome) => match outcome.invalid.first() {
             Some((_, e)) => e.reject_reason().into_owned(),
             None => panic!("block accepted: {outcome:?}"),
@@ -64,21 +68,14 @@ fn remine(mut block: Block, refresh: bool) -> Block {
 fn spending_an_op_return_output_spends_a_missing_coin() {
     let (mut chain, _) = chain();
     let tip = chain.state.tip();
-    let coinbase = &chain
-        .state
-        .entry(&tip)
-        .unwrap()
-        .block
-        .as_ref()
-        .unwrap()
-        .txdata[0];
+    let coinbase = &chain.state.block_ref(&tip).unwrap().txdata[0];
     assert!(coinbase.output[1].script_pubkey.is_unspendable());
     let commitment = Funding {
         outpoint: OutPoint::new(coinbase.compute_txid(), 1),
         value: Amount::ZERO,
         height: chain.state.height(),
     };
-    assert!(chain.state.utxo().coin(&commitment.outpoint).is_none());
+    assert!(chain.state.utxo().get(&commitment.outpoint).is_none());
     let tx = chain.spend(&commitment, vec![pay(&chain, 0)]);
     let block = chain.build_block(vec![tx], Amount::ZERO);
     assert_eq!(reason(&mut chain, block), "bad-txns-inputs-missingorspent");
@@ -371,7 +368,9 @@ fn parallel_and_sequential_script_checks_agree() {
                 params,
                 options,
             )
-            .unwrap_err();
+            .unwrap_err()
+            .into_block_error()
+            .unwrap();
             assert_eq!(
                 &utxo,
                 chain.state.utxo(),
@@ -463,12 +462,12 @@ fn reorg_onto_an_invalid_branch_returns_to_the_valid_one() {
         "back on A2 with its exact UTXO set"
     );
     assert_eq!(
-        chain.state.entry(&b2.block_hash()).unwrap().status,
-        BlockStatus::Failed
+        chain.state.entry(&b2.block_hash()).unwrap().failure,
+        Some(Failure::Invalid)
     );
     assert_eq!(
-        chain.state.entry(&b3.block_hash()).unwrap().status,
-        BlockStatus::FailedParent
+        chain.state.entry(&b3.block_hash()).unwrap().failure,
+        Some(Failure::InvalidParent)
     );
     // A child of the invalid branch is refused at once (its proof of work is checked
     // first, as in Core, so it is a properly mined block).
@@ -497,15 +496,7 @@ fn bad_txns_bip30() {
     let mut chain = TestChain::with_params(params, key);
     chain.mine_empty(10);
     let tip = chain.state.tip();
-    let copied = chain
-        .state
-        .entry(&tip)
-        .unwrap()
-        .block
-        .clone()
-        .unwrap()
-        .txdata[0]
-        .clone();
+    let copied = chain.state.block_ref(&tip).unwrap().txdata[0].clone();
     let mut block = chain.build_block(vec![], Amount::ZERO);
     block.txdata[0] = copied;
     assert_eq!(reason(&mut chain, remine(block, true)), "bad-txns-BIP30");

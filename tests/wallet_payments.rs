@@ -123,7 +123,7 @@ fn every_spend_type_confirms() {
         chain.state.process_block(block.clone()).unwrap();
         for h in 1..=102u32 {
             let hash = chain.state.active_chain()[h as usize];
-            let b = chain.state.entry(&hash).unwrap().block.clone().unwrap();
+            let b = chain.state.block_ref(&hash).unwrap().clone();
             wallet.apply_block(&b, h).unwrap();
         }
 

@@ -41,7 +41,7 @@ fn write_case(before: &[sou::BlockHash], chain: &TestChain, block: &Block, verdi
         .iter()
         .map(|h| {
             hex::encode(sou::primitives::encoding::serialize(
-                chain.state.entry(h).unwrap().block.as_ref().unwrap(),
+                chain.state.block_ref(h).unwrap(),
             ))
         })
         .collect();

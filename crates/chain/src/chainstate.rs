@@ -2,13 +2,13 @@
 //!
 //! A node keeps every valid header it has seen in a tree (forks happen when two miners
 //! find a block at once), and follows the branch with the most cumulative [`Work`], not
-//! the longest one. Along the active branch it keeps the UTXO set: every coin not yet
-//! spent. Connecting a block spends its inputs' coins and creates its outputs', and
-//! records what it spent ([`BlockUndo`]) so that the block can be disconnected again.
-//! When another branch overtakes the active one, the node *reorganises*: it disconnects
-//! back to the fork point and connects the other branch; if a block there turns out to be
-//! invalid, it and its descendants are marked so, and the node returns to the best branch
-//! still valid.
+//! the longest one; between branches of equal work, the one whose tip arrived first. Along
+//! the active branch it keeps the UTXO set: every coin not yet spent. Connecting a block
+//! spends its inputs' coins and creates its outputs', and records what it spent
+//! ([`BlockUndo`]) so that the block can be disconnected again. When another branch
+//! overtakes the active one, the node *reorganises*: it disconnects back to the fork point
+//! and connects the other branch; if a block there turns out to be invalid, it and its
+//! descendants are marked so, and the node returns to the best branch still valid.
 //!
 //! ```text
 //!   0 - 1 - 2 - 3 - 4              active chain (tip 4)
@@ -19,10 +19,16 @@
 //! Script checks run after the rest of a block is checked, across all cores with `rayon`
 //! (or one by one, with identical verdicts), as Core's check queue does.
 //!
+//! The coins, blocks and undo data live in a [`ChainStore`] (in memory by default, on disk
+//! in a node); the block tree itself is kept in memory, as Core keeps its block index, and
+//! handed to the store's owner for saving ([`Chainstate::take_changed`]).
+//!
 //! References: Core `src/validation.cpp` (`ConnectBlock`, `DisconnectBlock`,
-//! `ActivateBestChain`, `InvalidChainFound`), `src/coins.h` (`Coin`, `CCoinsView`).
+//! `ActivateBestChain`, `InvalidChainFound`, `InvalidateBlock`, `ResetBlockFailureFlags`,
+//! `PreciousBlock`), `src/coins.h` (`Coin`, `CCoinsView`), `src/node/blockstorage.cpp`
+//! (`CBlockIndexWorkComparator`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use sou_primitives::block::{Block, BlockHeader};
@@ -38,16 +44,12 @@ use crate::consensus::{
     transaction_sigop_cost, AncestorInfo, AncestorView, BlockError, BlockErrorKind,
     CheckBlockOptions, Coin, MAX_BLOCK_SIGOPS_COST,
 };
+use crate::store::{ChainError, ChainStore, CoinsStore, MemoryStore};
 
-/// An output's index as an outpoint stores it (transactions hold far fewer than 2^32).
+/// An output's index as an outpoint stores it.
 fn output_index(vout: usize) -> u32 {
-    u32::try_from(vout).unwrap_or(u32::MAX)
-}
-
-/// Read access to unspent coins (the node's store implements it over its database).
-pub trait UtxoView {
-    /// The unspent coin at `outpoint`, if any.
-    fn coin(&self, outpoint: &OutPoint) -> Option<&Coin>;
+    // A transaction's outputs fit in a block of 4 MWU, far fewer than 2^32.
+    u32::try_from(vout).expect("fewer than 2^32 outputs")
 }
 
 /// The UTXO set in memory.
@@ -56,16 +58,25 @@ pub struct UtxoSet {
     coins: HashMap<OutPoint, Coin>,
 }
 
-impl UtxoView for UtxoSet {
-    fn coin(&self, outpoint: &OutPoint) -> Option<&Coin> {
-        self.coins.get(outpoint)
-    }
-}
-
 impl UtxoSet {
     /// An empty set.
     pub fn new() -> UtxoSet {
         UtxoSet::default()
+    }
+
+    /// The unspent coin at `outpoint`, if any.
+    pub fn get(&self, outpoint: &OutPoint) -> Option<&Coin> {
+        self.coins.get(outpoint)
+    }
+
+    /// Adds (or replaces) the coin at `outpoint`.
+    pub fn insert(&mut self, outpoint: OutPoint, coin: Coin) {
+        self.coins.insert(outpoint, coin);
+    }
+
+    /// Removes the coin at `outpoint`, returning it.
+    pub fn remove(&mut self, outpoint: &OutPoint) -> Option<Coin> {
+        self.coins.remove(outpoint)
     }
 
     /// Number of unspent coins.
@@ -87,26 +98,32 @@ impl UtxoSet {
     pub fn total_value(&self) -> Amount {
         Amount::from_sat(self.coins.values().map(|c| c.output.value.to_sat()).sum())
     }
+}
 
-    fn add_outputs(&mut self, tx: &Transaction, txid: Txid, height: u32) {
-        let is_coinbase = tx.is_coinbase();
-        for (vout, output) in tx.output.iter().enumerate() {
-            // Provably unspendable outputs (OP_RETURN, oversized scripts) never enter the
-            // set, as in Core's `AddCoins`: spending one is spending a missing coin.
-            if output.script_pubkey.is_unspendable() {
-                continue;
-            }
-            let outpoint = OutPoint::new(txid, output_index(vout));
-            self.coins.insert(
-                outpoint,
-                Coin {
-                    output: output.clone(),
-                    height,
-                    is_coinbase,
-                },
-            );
+/// Adds a transaction's outputs to `coins`, as Core's `AddCoins`.
+fn add_outputs<C: CoinsStore + ?Sized>(
+    coins: &mut C,
+    tx: &Transaction,
+    txid: Txid,
+    height: u32,
+) -> Result<(), C::Error> {
+    let is_coinbase = tx.is_coinbase();
+    for (vout, output) in tx.output.iter().enumerate() {
+        // Provably unspendable outputs (OP_RETURN, oversized scripts) never enter the
+        // set: spending one is spending a missing coin.
+        if output.script_pubkey.is_unspendable() {
+            continue;
         }
+        coins.add_coin(
+            OutPoint::new(txid, output_index(vout)),
+            Coin {
+                output: output.clone(),
+                height,
+                is_coinbase,
+            },
+        )?;
     }
+    Ok(())
 }
 
 /// What a connected block spent, to restore on disconnection (Core `CBlockUndo`): the
@@ -117,7 +134,7 @@ pub struct BlockUndo {
     pub spent: Vec<Vec<Coin>>,
 }
 
-/// Our own failures (not rule violations): inconsistent data handed to us.
+/// Our own failures (not rule violations): data handed to us that does not fit.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ChainstateError {
@@ -128,6 +145,15 @@ pub enum ChainstateError {
     /// A block or header not known.
     #[error("unknown block {0}")]
     UnknownBlock(BlockHash),
+    /// A block in the tree whose data the store does not have.
+    #[error("the data of block {0} is missing")]
+    MissingBlockData(BlockHash),
+    /// The genesis block cannot be disconnected or invalidated.
+    #[error("the genesis block cannot be disconnected")]
+    CannotDisconnectGenesis,
+    /// A saved block tree whose tip or links do not fit together.
+    #[error("the saved block tree is inconsistent: {0}")]
+    BadTree(String),
 }
 
 /// How to connect blocks.
@@ -149,16 +175,16 @@ impl Default for ConnectOptions {
 }
 
 /// Connects `block` (hash `hash`) on top of `view`'s tip: checks every rule that needs the
-/// UTXO set and updates `utxo` (Core `ConnectBlock`). On error `utxo` is unchanged.
-pub fn connect_block<V: AncestorView + ?Sized>(
+/// UTXO set and updates `coins` (Core `ConnectBlock`). On error the coins are as before.
+pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
     block: &Block,
     hash: &BlockHash,
     view: &V,
     hash_at_bip34_height: Option<BlockHash>,
-    utxo: &mut UtxoSet,
+    coins: &mut C,
     params: &Params,
     options: ConnectOptions,
-) -> Result<BlockUndo, BlockError> {
+) -> Result<BlockUndo, ChainError<C::Error>> {
     let height = view.tip().height + 1;
     let txids: Vec<Txid> = if options.parallel_scripts {
         block
@@ -172,10 +198,11 @@ pub fn connect_block<V: AncestorView + ?Sized>(
     // BIP30: no transaction may recreate outputs that are still unspent.
     if enforce_bip30(height, hash, hash_at_bip34_height, params) {
         for (tx, txid) in block.txdata.iter().zip(&txids) {
-            if (0..tx.output.len())
-                .any(|o| utxo.coin(&OutPoint::new(*txid, output_index(o))).is_some())
-            {
-                return Err(BlockError::Bip30 { txid: *txid });
+            for vout in 0..tx.output.len() {
+                let outpoint = OutPoint::new(*txid, output_index(vout));
+                if coins.coin(&outpoint).map_err(ChainError::Store)?.is_some() {
+                    return Err(BlockError::Bip30 { txid: *txid }.into());
+                }
             }
         }
     }
@@ -190,29 +217,32 @@ pub fn connect_block<V: AncestorView + ?Sized>(
     // scripts are checked first (in parallel, the first failure in block order kept).
     // (A bitcoind running script-check threads defers script failures to the end of the
     // block instead; this follows Core's single-threaded order, the kernel's default.)
-    let applied = apply_transactions(
+    let context = BlockContext {
         block,
-        &txids,
-        view,
-        utxo,
+        txids: &txids,
         height,
         flags,
         enforce_bip68,
         options,
-        &mut undo,
-        &mut script_jobs,
-    );
+    };
+    let applied = apply_transactions(&context, view, coins, &mut undo, &mut script_jobs);
+    let applied = match applied {
+        Err(ChainError::Store(e)) => return Err(ChainError::Store(e)),
+        other => other,
+    };
     let result = check_scripts(block, &txids, script_jobs, flags, options.parallel_scripts)
+        .map_err(ChainError::from)
         .and(applied)
         .and_then(|fees| {
+            // Both sums are of amounts checked against MAX_MONEY: no overflow in i64.
             let limit = fees
                 .checked_add(block_subsidy(height, params))
-                .unwrap_or(Amount::MAX_MONEY);
+                .expect("fees and subsidy within MAX_MONEY");
             let actual = block.txdata[0]
                 .total_output_value()
-                .unwrap_or(Amount::MAX_MONEY);
+                .expect("outputs checked by check_transaction");
             if actual > limit {
-                return Err(BlockError::BadCoinbaseAmount { actual, limit });
+                return Err(BlockError::BadCoinbaseAmount { actual, limit }.into());
             }
             Ok(())
         });
@@ -220,70 +250,85 @@ pub fn connect_block<V: AncestorView + ?Sized>(
         Ok(()) => Ok(undo),
         Err(e) => {
             // Put back what was applied before the failure.
-            rollback(block, &txids, &undo, utxo);
+            rollback(block, &txids, &undo, coins).map_err(ChainError::Store)?;
             Err(e)
         }
     }
 }
 
-/// Applies the transactions in order (they may spend each other), collecting script
-/// checks for later; returns the fees.
-#[allow(clippy::too_many_arguments)]
-fn apply_transactions<V: AncestorView + ?Sized>(
-    block: &Block,
-    txids: &[Txid],
-    view: &V,
-    utxo: &mut UtxoSet,
+/// What stays fixed while one block's transactions are applied.
+struct BlockContext<'a> {
+    block: &'a Block,
+    txids: &'a [Txid],
     height: u32,
     flags: VerifyFlags,
     enforce_bip68: bool,
     options: ConnectOptions,
+}
+
+/// Applies the transactions in order (they may spend each other), collecting script
+/// checks for later; returns the fees.
+fn apply_transactions<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
+    context: &BlockContext<'_>,
+    view: &V,
+    coins: &mut C,
     undo: &mut BlockUndo,
     script_jobs: &mut Vec<(usize, Vec<TxOut>)>,
-) -> Result<Amount, BlockError> {
+) -> Result<Amount, ChainError<C::Error>> {
     let mut fees = Amount::ZERO;
     let mut sigop_cost = 0u64;
-    for (index, (tx, txid)) in block.txdata.iter().zip(txids).enumerate() {
+    for (index, (tx, txid)) in context.block.txdata.iter().zip(context.txids).enumerate() {
         let mut spent_outputs: Vec<TxOut> = Vec::with_capacity(tx.input.len());
         if !tx.is_coinbase() {
-            let mut coins = Vec::with_capacity(tx.input.len());
+            let mut spent = Vec::with_capacity(tx.input.len());
             for (input, txin) in tx.input.iter().enumerate() {
-                let coin =
-                    utxo.coin(&txin.previous_output)
-                        .ok_or(BlockError::InputsMissingOrSpent {
-                            txid: *txid,
-                            input,
-                            outpoint: txin.previous_output,
-                        })?;
-                coins.push(coin);
+                let coin = coins
+                    .coin(&txin.previous_output)
+                    .map_err(ChainError::Store)?
+                    .ok_or(BlockError::InputsMissingOrSpent {
+                        txid: *txid,
+                        input,
+                        outpoint: txin.previous_output,
+                    })?;
+                spent.push(coin);
             }
-            let fee = check_tx_inputs(tx, *txid, &coins, height, options.coinbase_maturity)?;
+            let spent_refs: Vec<&Coin> = spent.iter().collect();
+            let fee = check_tx_inputs(
+                tx,
+                *txid,
+                &spent_refs,
+                context.height,
+                context.options.coinbase_maturity,
+            )?;
             fees = fees
                 .checked_add(fee)
                 .filter(|f| f.is_valid_money())
                 .ok_or(BlockError::AccumulatedFeeOutOfRange)?;
-            let coin_heights: Vec<u32> = coins.iter().map(|c| c.height).collect();
-            if !sequence_locks(tx, &coin_heights, view, enforce_bip68) {
-                return Err(BlockError::NonFinal { txid: *txid });
+            let coin_heights: Vec<u32> = spent.iter().map(|c| c.height).collect();
+            if !sequence_locks(tx, &coin_heights, view, context.enforce_bip68) {
+                return Err(BlockError::NonFinal { txid: *txid }.into());
             }
-            spent_outputs = coins.iter().map(|c| c.output.clone()).collect();
+            spent_outputs = spent.iter().map(|c| c.output.clone()).collect();
         }
         let spent_refs: Vec<&TxOut> = spent_outputs.iter().collect();
-        sigop_cost += transaction_sigop_cost(tx, &spent_refs, flags);
+        sigop_cost += transaction_sigop_cost(tx, &spent_refs, context.flags);
         if sigop_cost > MAX_BLOCK_SIGOPS_COST {
-            return Err(BlockError::Sigops);
+            return Err(BlockError::Sigops.into());
         }
         if !tx.is_coinbase() {
             let mut spent_coins = Vec::with_capacity(tx.input.len());
             for txin in &tx.input {
-                if let Some(coin) = utxo.coins.remove(&txin.previous_output) {
+                if let Some(coin) = coins
+                    .spend_coin(&txin.previous_output)
+                    .map_err(ChainError::Store)?
+                {
                     spent_coins.push(coin);
                 }
             }
             undo.spent.push(spent_coins);
             script_jobs.push((index, spent_outputs));
         }
-        utxo.add_outputs(tx, *txid, height);
+        add_outputs(coins, tx, *txid, context.height).map_err(ChainError::Store)?;
     }
     Ok(fees)
 }
@@ -333,52 +378,62 @@ fn check_scripts(
 }
 
 /// Undoes the transactions of `block` that `undo` recorded (all of them after a complete
-/// connection, a prefix after a failure).
-fn rollback(block: &Block, txids: &[Txid], undo: &BlockUndo, utxo: &mut UtxoSet) {
-    // Transactions applied: the coinbase plus one per undo entry, or fewer if the failure
-    // came before the coinbase was added.
+/// connection, a prefix after a failure): each applied transaction's outputs are spent
+/// again and the coins its inputs spent are put back, last transaction first.
+fn rollback<C: CoinsStore + ?Sized>(
+    block: &Block,
+    txids: &[Txid],
+    undo: &BlockUndo,
+    coins: &mut C,
+) -> Result<(), C::Error> {
+    // Transactions applied: the coinbase plus one per undo entry, or none if the failure
+    // came before the coinbase's outputs were added.
     let applied = if undo.spent.is_empty() {
-        usize::from(outputs_present(block, txids, utxo, 0))
+        usize::from(outputs_present(block, txids, coins, 0)?)
     } else {
         undo.spent.len() + 1
     };
     for i in (0..applied.min(block.txdata.len())).rev() {
         let tx = &block.txdata[i];
         for vout in 0..tx.output.len() {
-            utxo.coins
-                .remove(&OutPoint::new(txids[i], output_index(vout)));
+            coins.spend_coin(&OutPoint::new(txids[i], output_index(vout)))?;
         }
         if i > 0 {
             if let Some(spent) = undo.spent.get(i - 1) {
                 for (txin, coin) in tx.input.iter().zip(spent) {
-                    utxo.coins.insert(txin.previous_output, coin.clone());
+                    coins.add_coin(txin.previous_output, coin.clone())?;
                 }
             }
         }
     }
+    Ok(())
 }
 
-fn outputs_present(block: &Block, txids: &[Txid], utxo: &UtxoSet, index: usize) -> bool {
-    block.txdata[index]
-        .output
-        .iter()
-        .enumerate()
-        .any(|(vout, output)| {
-            utxo.coin(&OutPoint::new(txids[index], output_index(vout)))
-                .is_some_and(|c| c.output == *output)
-        })
+fn outputs_present<C: CoinsStore + ?Sized>(
+    block: &Block,
+    txids: &[Txid],
+    coins: &mut C,
+    index: usize,
+) -> Result<bool, C::Error> {
+    for (vout, output) in block.txdata[index].output.iter().enumerate() {
+        let coin = coins.coin(&OutPoint::new(txids[index], output_index(vout)))?;
+        if coin.is_some_and(|c| c.output == *output) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
-/// Disconnects `block` from the tip of `utxo`, restoring what it spent (Core
+/// Disconnects `block` from the tip of `coins`, restoring what it spent (Core
 /// `DisconnectBlock`).
-pub fn disconnect_block(
+pub fn disconnect_block<C: CoinsStore + ?Sized>(
     block: &Block,
     undo: &BlockUndo,
-    utxo: &mut UtxoSet,
-) -> Result<(), ChainstateError> {
+    coins: &mut C,
+) -> Result<(), ChainError<C::Error>> {
     let hash = block.block_hash();
     if undo.spent.len() + 1 != block.txdata.len() {
-        return Err(ChainstateError::BadUndo(hash));
+        return Err(ChainstateError::BadUndo(hash).into());
     }
     let txids: Vec<Txid> = block.txdata.iter().map(Transaction::compute_txid).collect();
     for (i, tx) in block.txdata.iter().enumerate().rev() {
@@ -386,55 +441,78 @@ pub fn disconnect_block(
             if output.script_pubkey.is_unspendable() {
                 continue;
             }
-            if utxo
-                .coins
-                .remove(&OutPoint::new(txids[i], output_index(vout)))
+            let outpoint = OutPoint::new(txids[i], output_index(vout));
+            if coins
+                .spend_coin(&outpoint)
+                .map_err(ChainError::Store)?
                 .is_none()
             {
-                return Err(ChainstateError::BadUndo(hash));
+                return Err(ChainstateError::BadUndo(hash).into());
             }
         }
         if i > 0 {
             let spent = &undo.spent[i - 1];
             if spent.len() != tx.input.len() {
-                return Err(ChainstateError::BadUndo(hash));
+                return Err(ChainstateError::BadUndo(hash).into());
             }
             for (txin, coin) in tx.input.iter().zip(spent) {
-                utxo.coins.insert(txin.previous_output, coin.clone());
+                coins
+                    .add_coin(txin.previous_output, coin.clone())
+                    .map_err(ChainError::Store)?;
             }
         }
     }
     Ok(())
 }
 
-/// What the node knows of a block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How far a block has been checked (Core's `BlockStatus` validity levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BlockStatus {
-    /// Header valid; block data not (yet) checked or connected.
+    /// Header valid; block data not (yet) received.
     Header,
-    /// Block data present and checked without its context of coins.
+    /// Block data received and checked without its context of coins.
     Data,
     /// Connected once: fully valid.
     Valid,
-    /// Breaks a rule.
-    Failed,
-    /// Descends from a failed block.
-    FailedParent,
 }
 
-/// One entry of the block tree.
-#[derive(Debug, Clone)]
+/// Why a block is marked invalid (Core's `BLOCK_FAILED_VALID` and `BLOCK_FAILED_CHILD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The block itself breaks a rule (or was invalidated by hand).
+    Invalid,
+    /// It descends from an invalid block.
+    InvalidParent,
+}
+
+/// One entry of the block tree (Core's `CBlockIndex`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockEntry {
-    /// The header.
+    /// The block's header.
     pub header: BlockHeader,
-    /// Height in its branch.
+    /// Height in its branch (genesis is 0).
     pub height: u32,
     /// Work of the branch up to and including this block.
     pub chain_work: Work,
-    /// Status.
+    /// How far it has been checked.
     pub status: BlockStatus,
-    /// The block, once received.
-    pub block: Option<Block>,
+    /// Set when it, or an ancestor, is invalid; its validity level is kept beside it, as
+    /// Core does, so that `reconsiderblock` restores it.
+    pub failure: Option<Failure>,
+    /// Whether the store holds the block's data.
+    pub has_data: bool,
+    /// Number of transactions, once the data arrived (0 before).
+    pub tx_count: u32,
+    /// Arrival order of the data, which breaks ties between branches of equal work: lower
+    /// first (Core's `nSequenceId`); `preciousblock` gives negative ones.
+    pub sequence: i64,
+}
+
+impl BlockEntry {
+    /// True when the block, or one of its ancestors, is invalid.
+    pub fn is_failed(&self) -> bool {
+        self.failure.is_some()
+    }
 }
 
 /// Outcome of handing a block to the chain state.
@@ -450,92 +528,50 @@ pub struct ProcessOutcome {
     pub invalid: Vec<(BlockHash, BlockError)>,
 }
 
-/// The block tree, the active chain and its UTXO set.
+impl ProcessOutcome {
+    fn at(tip: BlockHash) -> ProcessOutcome {
+        ProcessOutcome {
+            tip,
+            disconnected: vec![],
+            connected: vec![],
+            invalid: vec![],
+        }
+    }
+}
+
+/// Arrival numbers for blocks loaded from a saved tree (Core's `SEQ_ID_BEST_CHAIN_FROM_DISK`
+/// and `SEQ_ID_INIT_FROM_DISK`): the saved active chain wins ties against its rivals.
+const SEQUENCE_ACTIVE_FROM_DISK: i64 = 0;
+const SEQUENCE_OTHER_FROM_DISK: i64 = 1;
+
+/// The block tree, the active chain, and the store holding coins, blocks and undo data.
 #[derive(Debug)]
-pub struct Chainstate {
+pub struct Chainstate<S: ChainStore = MemoryStore> {
     params: &'static Params,
     options: ConnectOptions,
-    entries: HashMap<BlockHash, BlockEntry>,
-    active: Vec<BlockHash>,
-    utxo: UtxoSet,
-    undo: HashMap<BlockHash, BlockUndo>,
+    tree: Tree,
+    store: S,
     /// The node's clock for the "two hours in the future" rule; `None` uses the system's.
     clock: Option<i64>,
+    /// The next arrival number for received block data.
+    next_sequence: i64,
+    /// The next (decreasing) arrival number `preciousblock` hands out, and the tip work it
+    /// was handed out at (Core's `nBlockReverseSequenceId`, `nLastPreciousChainwork`).
+    precious_sequence: i64,
+    precious_work: Work,
+    /// Entries changed since the last [`Chainstate::take_changed`].
+    changed: HashSet<BlockHash>,
 }
 
-/// An [`AncestorView`] of one branch of the tree.
-struct Branch<'a> {
-    state: &'a Chainstate,
-    tip: BlockHash,
+/// The block tree and the active chain through it (Core's `BlockMap` and `CChain`).
+#[derive(Debug, Default)]
+struct Tree {
+    entries: HashMap<BlockHash, BlockEntry>,
+    /// The active chain, genesis first: `active[h]` is the block at height `h`.
+    active: Vec<BlockHash>,
 }
 
-impl AncestorView for Branch<'_> {
-    fn tip(&self) -> AncestorInfo {
-        self.state.info(&self.tip).unwrap_or(AncestorInfo {
-            hash: self.tip,
-            height: 0,
-            time: 0,
-            bits: sou_primitives::CompactTarget::from_consensus(0),
-        })
-    }
-
-    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
-        let mut hash = self.tip;
-        loop {
-            let entry = self.state.entries.get(&hash)?;
-            if entry.height == height {
-                return self.state.info(&hash);
-            }
-            if entry.height < height {
-                return None;
-            }
-            // On the active chain, jump straight to the height.
-            if self.state.active.get(entry.height as usize) == Some(&hash) {
-                let at = *self.state.active.get(height as usize)?;
-                return self.state.info(&at);
-            }
-            hash = entry.header.prev_blockhash;
-        }
-    }
-}
-
-impl Chainstate {
-    /// A chain state holding only `params`' genesis block (whose coinbase, as in Core, is
-    /// not spendable and not in the UTXO set).
-    pub fn new(params: &'static Params, options: ConnectOptions) -> Chainstate {
-        let genesis = params.genesis_block();
-        let hash = genesis.block_hash();
-        let entry = BlockEntry {
-            header: genesis.header,
-            height: 0,
-            chain_work: Work::from_compact(genesis.header.bits),
-            status: BlockStatus::Valid,
-            block: Some(genesis),
-        };
-        Chainstate {
-            params,
-            options,
-            entries: HashMap::from([(hash, entry)]),
-            active: vec![hash],
-            utxo: UtxoSet::new(),
-            undo: HashMap::new(),
-            clock: None,
-        }
-    }
-
-    /// Sets the clock used for the future-time rule (tests replaying old chains).
-    pub fn set_clock(&mut self, unix_time: i64) {
-        self.clock = Some(unix_time);
-    }
-
-    fn now(&self) -> i64 {
-        self.clock.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        })
-    }
-
+impl Tree {
     fn info(&self, hash: &BlockHash) -> Option<AncestorInfo> {
         let e = self.entries.get(hash)?;
         Some(AncestorInfo {
@@ -546,78 +582,306 @@ impl Chainstate {
         })
     }
 
-    /// The active tip.
-    pub fn tip(&self) -> BlockHash {
-        *self.active.last().unwrap_or(&self.params.genesis_hash)
+    fn is_active(&self, hash: &BlockHash, height: u32) -> bool {
+        self.active.get(height as usize) == Some(hash)
+    }
+}
+
+/// An [`AncestorView`] of one branch of the tree: the chain of blocks ending at `tip`.
+#[derive(Debug, Clone, Copy)]
+pub struct Branch<'a> {
+    tree: &'a Tree,
+    tip: BlockHash,
+}
+
+impl AncestorView for Branch<'_> {
+    fn tip(&self) -> AncestorInfo {
+        // A branch is only made for a block of the tree (`Chainstate::branch` checks).
+        self.tree
+            .info(&self.tip)
+            .expect("a branch's tip is in the tree")
     }
 
-    /// The active tip's height.
-    pub fn height(&self) -> u32 {
-        // The active chain always holds genesis.
-        u32::try_from(self.active.len() - 1).unwrap_or(u32::MAX)
+    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
+        let mut hash = self.tip;
+        loop {
+            let entry = self.tree.entries.get(&hash)?;
+            if entry.height == height {
+                return self.tree.info(&hash);
+            }
+            if entry.height < height {
+                return None;
+            }
+            // On the active chain, jump straight to the height.
+            if self.tree.is_active(&hash, entry.height) {
+                let at = *self.tree.active.get(height as usize)?;
+                return self.tree.info(&at);
+            }
+            hash = entry.header.prev_blockhash;
+        }
     }
+}
 
-    /// The active chain, genesis first.
-    pub fn active_chain(&self) -> &[BlockHash] {
-        &self.active
+impl Chainstate<MemoryStore> {
+    /// A chain state in memory holding only `params`' genesis block (whose coinbase, as in
+    /// Core, is not spendable and not in the UTXO set).
+    pub fn new(params: &'static Params, options: ConnectOptions) -> Chainstate {
+        match Chainstate::with_store(params, options, MemoryStore::new()) {
+            Ok(state) => state,
+            Err(never) => match never {},
+        }
     }
 
     /// The UTXO set of the active chain.
     pub fn utxo(&self) -> &UtxoSet {
-        &self.utxo
+        &self.store.utxo
+    }
+
+    /// The data of a block, if received.
+    pub fn block_ref(&self, hash: &BlockHash) -> Option<&Block> {
+        self.store.block_ref(hash)
+    }
+}
+
+impl<S: ChainStore> Chainstate<S> {
+    /// A chain state over `store` (which holds nothing yet) with only the genesis block.
+    pub fn with_store(
+        params: &'static Params,
+        options: ConnectOptions,
+        mut store: S,
+    ) -> Result<Chainstate<S>, S::Error> {
+        let genesis = params.genesis_block();
+        let hash = genesis.block_hash();
+        store.store_block(&hash, &genesis)?;
+        let entry = BlockEntry {
+            header: genesis.header,
+            height: 0,
+            chain_work: Work::from_compact(genesis.header.bits),
+            status: BlockStatus::Valid,
+            failure: None,
+            has_data: true,
+            tx_count: 1,
+            sequence: 0,
+        };
+        Ok(Chainstate {
+            params,
+            options,
+            tree: Tree {
+                entries: HashMap::from([(hash, entry)]),
+                active: vec![hash],
+            },
+            store,
+            clock: None,
+            next_sequence: 1,
+            precious_sequence: -1,
+            precious_work: Work::ZERO,
+            changed: HashSet::from([hash]),
+        })
+    }
+
+    /// A chain state from a saved block tree and the store it was saved with, whose coins
+    /// are those of the chain ending at `coins_tip` (Core's `LoadBlockIndex` and
+    /// `LoadChainTip`). Call [`Chainstate::activate_best_chain`] next to connect whatever
+    /// better branch has its data.
+    pub fn load(
+        params: &'static Params,
+        options: ConnectOptions,
+        store: S,
+        entries: impl IntoIterator<Item = (BlockHash, BlockEntry)>,
+        coins_tip: BlockHash,
+    ) -> Result<Chainstate<S>, ChainstateError> {
+        let mut entries: HashMap<BlockHash, BlockEntry> = entries.into_iter().collect();
+        let genesis = params.genesis_hash;
+        if !entries.contains_key(&genesis) {
+            return Err(ChainstateError::BadTree("no genesis block".into()));
+        }
+        let tip_height = entries
+            .get(&coins_tip)
+            .ok_or(ChainstateError::UnknownBlock(coins_tip))?
+            .height;
+        let mut active = vec![genesis; tip_height as usize + 1];
+        let mut cursor = coins_tip;
+        for height in (1..=tip_height).rev() {
+            let entry = entries
+                .get(&cursor)
+                .filter(|e| e.height == height)
+                .ok_or_else(|| {
+                    ChainstateError::BadTree(format!("block {cursor} at height {height}"))
+                })?;
+            active[height as usize] = cursor;
+            cursor = entry.header.prev_blockhash;
+        }
+        if cursor != genesis {
+            return Err(ChainstateError::BadTree(format!(
+                "the chain of {coins_tip} does not start at genesis"
+            )));
+        }
+        let on_active: HashSet<BlockHash> = active.iter().copied().collect();
+        for (hash, entry) in entries.iter_mut() {
+            entry.sequence = if on_active.contains(hash) {
+                SEQUENCE_ACTIVE_FROM_DISK
+            } else {
+                SEQUENCE_OTHER_FROM_DISK
+            };
+        }
+        Ok(Chainstate {
+            params,
+            options,
+            tree: Tree { entries, active },
+            store,
+            clock: None,
+            next_sequence: SEQUENCE_OTHER_FROM_DISK + 1,
+            precious_sequence: -1,
+            precious_work: Work::ZERO,
+            changed: HashSet::new(),
+        })
+    }
+
+    /// The network's parameters.
+    pub fn params(&self) -> &'static Params {
+        self.params
+    }
+
+    /// Sets the clock used for the future-time rule (`setmocktime`, tests replaying old
+    /// chains); `None` goes back to the system clock.
+    pub fn set_clock(&mut self, unix_time: impl Into<Option<i64>>) {
+        self.clock = unix_time.into();
+    }
+
+    /// The time used for the future-time rule: the set clock, or the system's.
+    pub fn now(&self) -> i64 {
+        self.clock.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
+    }
+
+    /// The branch of the tree ending at `tip`, as an [`AncestorView`] for the consensus
+    /// rules that look back (median time past, difficulty, sequence locks); `None` if
+    /// `tip` is not in the tree.
+    pub fn branch(&self, tip: BlockHash) -> Option<Branch<'_>> {
+        self.tree.entries.contains_key(&tip).then_some(Branch {
+            tree: &self.tree,
+            tip,
+        })
+    }
+
+    /// The active tip.
+    pub fn tip(&self) -> BlockHash {
+        *self.tree.active.last().unwrap_or(&self.params.genesis_hash)
+    }
+
+    /// The active tip's height.
+    pub fn height(&self) -> u32 {
+        // The active chain always holds genesis; heights fit in u32 (headers are checked).
+        u32::try_from(self.tree.active.len().saturating_sub(1)).unwrap_or(u32::MAX)
+    }
+
+    /// The active chain, genesis first.
+    pub fn active_chain(&self) -> &[BlockHash] {
+        &self.tree.active
+    }
+
+    /// True when `hash` is on the active chain.
+    pub fn is_active(&self, hash: &BlockHash) -> bool {
+        self.tree
+            .entries
+            .get(hash)
+            .is_some_and(|e| self.tree.active.get(e.height as usize) == Some(hash))
     }
 
     /// An entry of the block tree.
     pub fn entry(&self, hash: &BlockHash) -> Option<&BlockEntry> {
-        self.entries.get(hash)
+        self.tree.entries.get(hash)
+    }
+
+    /// Every entry of the block tree, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&BlockHash, &BlockEntry)> {
+        self.tree.entries.iter()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to flush it or read from it.
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// The entries changed since the last call, to be saved with the store's next flush.
+    pub fn take_changed(&mut self) -> Vec<(BlockHash, BlockEntry)> {
+        let changed = std::mem::take(&mut self.changed);
+        changed
+            .into_iter()
+            .filter_map(|hash| self.tree.entries.get(&hash).map(|e| (hash, e.clone())))
+            .collect()
+    }
+
+    /// The data of a block, read from the store.
+    pub fn block(&mut self, hash: &BlockHash) -> Result<Option<Block>, S::Error> {
+        self.store.block(hash)
+    }
+
+    /// What connecting a block spent, read from the store.
+    pub fn undo(&mut self, hash: &BlockHash) -> Result<Option<BlockUndo>, S::Error> {
+        self.store.undo(hash)
+    }
+
+    fn touch(&mut self, hash: &BlockHash) -> Option<&mut BlockEntry> {
+        self.changed.insert(*hash);
+        self.tree.entries.get_mut(hash)
     }
 
     /// Accepts a header (Core `AcceptBlockHeader`): proof of work, a known and valid parent,
     /// and the contextual header rules on the parent's branch.
     pub fn accept_header(&mut self, header: &BlockHeader) -> Result<BlockHash, BlockError> {
         let hash = header.block_hash();
-        if let Some(entry) = self.entries.get(&hash) {
-            return match entry.status {
-                BlockStatus::Failed | BlockStatus::FailedParent => Err(BlockError::BadPrevBlock {
-                    prev: header.prev_blockhash,
-                }),
-                _ => Ok(hash),
+        if let Some(entry) = self.tree.entries.get(&hash) {
+            return match entry.failure {
+                Some(_) => Err(BlockError::DuplicateInvalid { hash }),
+                None => Ok(hash),
             };
         }
         check_block_header(header, self.params)?;
         let parent =
-            self.entries
+            self.tree
+                .entries
                 .get(&header.prev_blockhash)
                 .ok_or(BlockError::PrevBlockNotFound {
                     prev: header.prev_blockhash,
                 })?;
-        if matches!(
-            parent.status,
-            BlockStatus::Failed | BlockStatus::FailedParent
-        ) {
+        if parent.is_failed() {
             return Err(BlockError::BadPrevBlock {
                 prev: header.prev_blockhash,
             });
         }
         let (height, parent_work) = (parent.height + 1, parent.chain_work);
         let branch = Branch {
-            state: self,
+            tree: &self.tree,
             tip: header.prev_blockhash,
         };
         contextual_check_block_header(header, &branch, self.params, self.now())?;
+        // Work per block is at most 2^256 / pow_limit-ish; a sum past 2^256 cannot happen.
         let chain_work = parent_work
             .checked_add(Work::from_compact(header.bits))
-            .unwrap_or(parent_work);
-        self.entries.insert(
+            .expect("chain work below 2^256");
+        self.tree.entries.insert(
             hash,
             BlockEntry {
                 header: *header,
                 height,
                 chain_work,
                 status: BlockStatus::Header,
-                block: None,
+                failure: None,
+                has_data: false,
+                tx_count: 0,
+                sequence: 0,
             },
         );
+        self.changed.insert(hash);
         Ok(hash)
     }
 
@@ -626,23 +890,31 @@ impl Chainstate {
     /// The block's own checks (context-free and contextual) fail with their reason right
     /// away; a block that fails while being connected is reported in
     /// [`ProcessOutcome::invalid`], and the chain stays on the best valid branch.
-    pub fn process_block(&mut self, block: Block) -> Result<ProcessOutcome, BlockError> {
+    pub fn process_block(&mut self, block: Block) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        let hash = self.accept_block(&block)?;
+        if hash.is_none() {
+            return Ok(ProcessOutcome::at(self.tip()));
+        }
+        self.activate_best_chain()
+    }
+
+    /// Checks a block and keeps its data, without connecting it (Core `AcceptBlock`);
+    /// `None` when its data was already kept.
+    pub fn accept_block(
+        &mut self,
+        block: &Block,
+    ) -> Result<Option<BlockHash>, ChainError<S::Error>> {
         let hash = self.accept_header(&block.header)?;
-        if self.entries.get(&hash).is_some_and(|e| e.block.is_some()) {
-            return Ok(ProcessOutcome {
-                tip: self.tip(),
-                disconnected: vec![],
-                connected: vec![],
-                invalid: vec![],
-            });
+        if self.tree.entries.get(&hash).is_some_and(|e| e.has_data) {
+            return Ok(None);
         }
         let checked =
-            check_block(&block, self.params, CheckBlockOptions::default()).and_then(|()| {
+            check_block(block, self.params, CheckBlockOptions::default()).and_then(|()| {
                 let branch = Branch {
-                    state: self,
+                    tree: &self.tree,
                     tip: block.header.prev_blockhash,
                 };
-                contextual_check_block(&block, &branch, self.params)
+                contextual_check_block(block, &branch, self.params)
             });
         if let Err(e) = checked {
             // A mutated block says nothing about its header, which another peer may send
@@ -650,39 +922,52 @@ impl Chainstate {
             if e.kind() != BlockErrorKind::Mutated {
                 self.mark_failed(&hash);
             }
-            return Err(e);
+            return Err(e.into());
         }
-        if let Some(entry) = self.entries.get_mut(&hash) {
-            entry.block = Some(block);
-            entry.status = BlockStatus::Data;
+        self.store
+            .store_block(&hash, block)
+            .map_err(ChainError::Store)?;
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        // A block holds at most 4 MWU / 60 WU transactions: far below 2^32.
+        let tx_count = u32::try_from(block.txdata.len()).expect("fewer than 2^32 transactions");
+        if let Some(entry) = self.touch(&hash) {
+            entry.has_data = true;
+            entry.tx_count = tx_count;
+            entry.status = entry.status.max(BlockStatus::Data);
+            entry.sequence = sequence;
         }
-        Ok(self.activate_best_chain())
+        Ok(Some(hash))
     }
 
     fn mark_failed(&mut self, hash: &BlockHash) {
-        if let Some(e) = self.entries.get_mut(hash) {
-            e.status = BlockStatus::Failed;
+        if let Some(e) = self.touch(hash) {
+            e.failure = Some(Failure::Invalid);
         }
-        // Descendants: every entry whose ancestry reaches `hash`.
-        let descendants: Vec<BlockHash> = self
-            .entries
-            .keys()
-            .filter(|h| *h != hash && self.descends_from(h, hash))
-            .copied()
-            .collect();
-        for d in descendants {
-            if let Some(e) = self.entries.get_mut(&d) {
-                e.status = BlockStatus::FailedParent;
+        for d in self.descendants(hash) {
+            if let Some(e) = self.touch(&d) {
+                e.failure = Some(Failure::InvalidParent);
             }
         }
     }
 
-    fn descends_from(&self, hash: &BlockHash, ancestor: &BlockHash) -> bool {
-        let Some(target_height) = self.entries.get(ancestor).map(|e| e.height) else {
+    /// Every entry whose ancestry reaches `ancestor` (itself excluded).
+    fn descendants(&self, ancestor: &BlockHash) -> Vec<BlockHash> {
+        self.tree
+            .entries
+            .keys()
+            .filter(|h| *h != ancestor && self.descends_from(h, ancestor))
+            .copied()
+            .collect()
+    }
+
+    /// True when `hash` is `ancestor` or one of its descendants.
+    pub fn descends_from(&self, hash: &BlockHash, ancestor: &BlockHash) -> bool {
+        let Some(target_height) = self.tree.entries.get(ancestor).map(|e| e.height) else {
             return false;
         };
         let mut cur = *hash;
-        while let Some(e) = self.entries.get(&cur) {
+        while let Some(e) = self.tree.entries.get(&cur) {
             if e.height <= target_height {
                 return cur == *ancestor;
             }
@@ -691,14 +976,22 @@ impl Chainstate {
         false
     }
 
-    /// The block with the most work whose whole branch has data and none failed.
+    /// Core's `CBlockIndexWorkComparator`: more work wins, then earlier arrival.
+    fn better(&self, a: &BlockEntry, b: &BlockEntry) -> bool {
+        a.chain_work > b.chain_work || (a.chain_work == b.chain_work && a.sequence < b.sequence)
+    }
+
+    /// The block with the most work (earliest arrival among equals) whose whole branch has
+    /// data and none failed; the tip itself if none beats it.
     fn best_candidate(&self) -> BlockHash {
         let mut best = self.tip();
-        let mut best_work = self.entries.get(&best).map_or(Work::ZERO, |e| e.chain_work);
-        for (hash, entry) in &self.entries {
-            if entry.chain_work > best_work && self.branch_usable(hash) {
+        let Some(mut best_entry) = self.tree.entries.get(&best) else {
+            return best;
+        };
+        for (hash, entry) in &self.tree.entries {
+            if self.better(entry, best_entry) && self.branch_usable(hash) {
                 best = *hash;
-                best_work = entry.chain_work;
+                best_entry = entry;
             }
         }
         best
@@ -707,29 +1000,22 @@ impl Chainstate {
     fn branch_usable(&self, hash: &BlockHash) -> bool {
         let mut cur = *hash;
         loop {
-            let Some(e) = self.entries.get(&cur) else {
+            let Some(e) = self.tree.entries.get(&cur) else {
                 return false;
             };
-            if self.active.get(e.height as usize) == Some(&cur) {
-                return true;
-            }
-            if e.block.is_none()
-                || matches!(e.status, BlockStatus::Failed | BlockStatus::FailedParent)
-            {
+            if e.is_failed() || !e.has_data {
                 return false;
+            }
+            if self.tree.active.get(e.height as usize) == Some(&cur) {
+                return true;
             }
             cur = e.header.prev_blockhash;
         }
     }
 
     /// Moves the active chain to the best valid branch (Core `ActivateBestChain`).
-    pub fn activate_best_chain(&mut self) -> ProcessOutcome {
-        let mut outcome = ProcessOutcome {
-            tip: self.tip(),
-            disconnected: vec![],
-            connected: vec![],
-            invalid: vec![],
-        };
+    pub fn activate_best_chain(&mut self) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        let mut outcome = ProcessOutcome::at(self.tip());
         loop {
             let target = self.best_candidate();
             if target == self.tip() {
@@ -738,93 +1024,178 @@ impl Chainstate {
             // The path from the fork point up to the target.
             let mut path = Vec::new();
             let mut cur = target;
-            while let Some(e) = self.entries.get(&cur) {
-                if self.active.get(e.height as usize) == Some(&cur) {
+            while let Some(e) = self.tree.entries.get(&cur) {
+                if self.tree.active.get(e.height as usize) == Some(&cur) {
                     break;
                 }
                 path.push(cur);
                 cur = e.header.prev_blockhash;
             }
             path.reverse();
-            let fork_height = self.entries.get(&cur).map_or(0, |e| e.height);
+            let fork_height = self.tree.entries.get(&cur).map_or(0, |e| e.height);
             while self.height() > fork_height {
-                let tip = self.tip();
-                if self.disconnect_tip().is_err() {
-                    return outcome;
-                }
-                outcome.disconnected.push(tip);
+                outcome.disconnected.push(self.disconnect_tip()?);
             }
             for hash in path {
                 match self.connect_tip(&hash) {
                     Ok(()) => outcome.connected.push(hash),
-                    Err(e) => {
+                    Err(ChainError::Invalid(e)) => {
                         self.mark_failed(&hash);
                         outcome.invalid.push((hash, e));
                         break;
                     }
+                    Err(other) => return Err(other),
                 }
             }
         }
         outcome.tip = self.tip();
-        outcome
+        Ok(outcome)
     }
 
-    fn connect_tip(&mut self, hash: &BlockHash) -> Result<(), BlockError> {
-        let entry = self
-            .entries
-            .get(hash)
-            .ok_or(BlockError::PrevBlockNotFound { prev: *hash })?;
-        let block = entry
-            .block
-            .clone()
-            .ok_or(BlockError::PrevBlockNotFound { prev: *hash })?;
-        // The UTXO set is moved out while the branch view borrows the tree.
-        let mut utxo = std::mem::take(&mut self.utxo);
-        let result = {
-            let branch = Branch {
-                state: self,
-                tip: block.header.prev_blockhash,
-            };
-            let hash_at_bip34 = branch
-                .ancestor(self.params.deployments.bip34_height)
-                .map(|a| a.hash);
-            connect_block(
-                &block,
-                hash,
-                &branch,
-                hash_at_bip34,
-                &mut utxo,
-                self.params,
-                self.options,
-            )
+    fn connect_tip(&mut self, hash: &BlockHash) -> Result<(), ChainError<S::Error>> {
+        let block = self
+            .store
+            .block(hash)
+            .map_err(ChainError::Store)?
+            .ok_or(ChainstateError::MissingBlockData(*hash))?;
+        let branch = Branch {
+            tree: &self.tree,
+            tip: block.header.prev_blockhash,
         };
-        self.utxo = utxo;
-        let undo = result?;
-        self.undo.insert(*hash, undo);
-        self.active.push(*hash);
-        if let Some(e) = self.entries.get_mut(hash) {
+        let hash_at_bip34 = branch
+            .ancestor(self.params.deployments.bip34_height)
+            .map(|a| a.hash);
+        let undo = connect_block(
+            &block,
+            hash,
+            &branch,
+            hash_at_bip34,
+            &mut self.store,
+            self.params,
+            self.options,
+        )?;
+        self.store
+            .store_undo(hash, &undo)
+            .map_err(ChainError::Store)?;
+        self.tree.active.push(*hash);
+        if let Some(e) = self.touch(hash) {
             e.status = BlockStatus::Valid;
         }
         Ok(())
     }
 
-    /// Disconnects the active tip, restoring the UTXO set.
-    pub fn disconnect_tip(&mut self) -> Result<BlockHash, ChainstateError> {
+    /// Disconnects the active tip, restoring the coins it spent; returns its hash.
+    pub fn disconnect_tip(&mut self) -> Result<BlockHash, ChainError<S::Error>> {
         let hash = self.tip();
-        if self.active.len() <= 1 {
-            return Err(ChainstateError::UnknownBlock(hash));
+        if self.tree.active.len() <= 1 {
+            return Err(ChainstateError::CannotDisconnectGenesis.into());
         }
         let block = self
-            .entries
-            .get(&hash)
-            .and_then(|e| e.block.clone())
-            .ok_or(ChainstateError::UnknownBlock(hash))?;
+            .store
+            .block(&hash)
+            .map_err(ChainError::Store)?
+            .ok_or(ChainstateError::MissingBlockData(hash))?;
         let undo = self
-            .undo
-            .remove(&hash)
+            .store
+            .undo(&hash)
+            .map_err(ChainError::Store)?
             .ok_or(ChainstateError::BadUndo(hash))?;
-        disconnect_block(&block, &undo, &mut self.utxo)?;
-        self.active.pop();
+        disconnect_block(&block, &undo, &mut self.store)?;
+        self.tree.active.pop();
         Ok(hash)
+    }
+
+    /// Marks a block invalid by hand, with its descendants, and leaves the active chain
+    /// below it (Core `InvalidateBlock`, the `invalidateblock` RPC); then moves to the
+    /// best branch still valid.
+    pub fn invalidate_block(
+        &mut self,
+        hash: &BlockHash,
+    ) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        let height = self
+            .tree
+            .entries
+            .get(hash)
+            .ok_or(ChainstateError::UnknownBlock(*hash))?
+            .height;
+        if height == 0 {
+            return Err(ChainstateError::CannotDisconnectGenesis.into());
+        }
+        let mut disconnected = Vec::new();
+        if self.tree.is_active(hash, height) {
+            while self.height() >= height {
+                disconnected.push(self.disconnect_tip()?);
+            }
+        }
+        self.mark_failed(hash);
+        let mut outcome = self.activate_best_chain()?;
+        disconnected.append(&mut outcome.disconnected);
+        outcome.disconnected = disconnected;
+        Ok(outcome)
+    }
+
+    /// Clears the invalid marks of a block, its descendants and its ancestors, so that they
+    /// are checked again (Core `ResetBlockFailureFlags`, the `reconsiderblock` RPC); then
+    /// moves to the best valid branch.
+    pub fn reconsider_block(
+        &mut self,
+        hash: &BlockHash,
+    ) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        if !self.tree.entries.contains_key(hash) {
+            return Err(ChainstateError::UnknownBlock(*hash).into());
+        }
+        let mut cleared = self.descendants(hash);
+        let mut cursor = Some(*hash);
+        while let Some(h) = cursor {
+            cleared.push(h);
+            cursor = self
+                .tree
+                .entries
+                .get(&h)
+                .filter(|e| e.height > 0)
+                .map(|e| e.header.prev_blockhash);
+        }
+        for h in cleared {
+            if self.tree.entries.get(&h).is_some_and(BlockEntry::is_failed) {
+                if let Some(e) = self.touch(&h) {
+                    e.failure = None;
+                }
+            }
+        }
+        self.activate_best_chain()
+    }
+
+    /// Treats a block as if it had arrived before the other blocks of equal work, so that
+    /// its branch wins a tie (Core `PreciousBlock`, the `preciousblock` RPC).
+    pub fn precious_block(
+        &mut self,
+        hash: &BlockHash,
+    ) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        let work = self
+            .tree
+            .entries
+            .get(hash)
+            .ok_or(ChainstateError::UnknownBlock(*hash))?
+            .chain_work;
+        let tip_work = self
+            .tree
+            .entries
+            .get(&self.tip())
+            .map_or(Work::ZERO, |e| e.chain_work);
+        if work < tip_work {
+            // Less work than the tip: nothing to prefer.
+            return Ok(ProcessOutcome::at(self.tip()));
+        }
+        if tip_work > self.precious_work {
+            // The tip moved on since the last call: start the reverse numbering afresh.
+            self.precious_sequence = -1;
+        }
+        self.precious_work = tip_work;
+        let sequence = self.precious_sequence;
+        self.precious_sequence = self.precious_sequence.saturating_sub(1);
+        if let Some(e) = self.touch(hash) {
+            e.sequence = sequence;
+        }
+        self.activate_best_chain()
     }
 }

@@ -194,6 +194,8 @@ pub enum BlockErrorKind {
     MissingPrev,
     /// The parent is known to be invalid.
     InvalidPrev,
+    /// The block was already found invalid.
+    CachedInvalid,
 }
 
 /// Why a block is rejected, with Core's reject reason ([`BlockError::reject_reason`]).
@@ -372,6 +374,13 @@ pub enum BlockError {
         /// The parent.
         prev: BlockHash,
     },
+    /// The block is already known, and known to be invalid (or to descend from an invalid
+    /// block).
+    #[error("block {hash} was previously marked invalid")]
+    DuplicateInvalid {
+        /// The block.
+        hash: BlockHash,
+    },
 }
 
 impl BlockError {
@@ -414,6 +423,7 @@ impl BlockError {
             BadCoinbaseAmount { .. } => "bad-cb-amount",
             PrevBlockNotFound { .. } => "prev-blk-not-found",
             BadPrevBlock { .. } => "bad-prevblk",
+            DuplicateInvalid { .. } => "duplicate-invalid",
         })
     }
 
@@ -434,6 +444,7 @@ impl BlockError {
             | UnexpectedWitness => BlockErrorKind::Mutated,
             PrevBlockNotFound { .. } => BlockErrorKind::MissingPrev,
             BadPrevBlock { .. } => BlockErrorKind::InvalidPrev,
+            DuplicateInvalid { .. } => BlockErrorKind::CachedInvalid,
             _ => BlockErrorKind::Consensus,
         }
     }

@@ -10,6 +10,8 @@
 
 pub mod chainstate;
 pub mod consensus;
+pub mod store;
 
-pub use chainstate::{Chainstate, ConnectOptions, UtxoSet, UtxoView};
+pub use chainstate::{Chainstate, ConnectOptions, UtxoSet};
 pub use consensus::{check_block, check_transaction, BlockError, BlockErrorKind, TxError};
+pub use store::{ChainError, ChainStore, CoinsStore, MemoryStore};

@@ -8,7 +8,7 @@
     reason = "test code"
 )]
 
-use sou_chain::chainstate::{disconnect_block, BlockStatus};
+use sou_chain::chainstate::{disconnect_block, BlockStatus, Failure};
 use sou_chain::consensus::{
     block_subsidy, calculate_next_work_required, contextual_check_block_header, next_work_required,
     AncestorInfo, AncestorView,
@@ -83,7 +83,7 @@ fn disconnect_then_reconnect_restores_the_utxo_set_exactly() {
         state.utxo().total_value(),
         Amount::from_sat(155 * 50 * 100_000_000)
     );
-    let outcome = state.activate_best_chain();
+    let outcome = state.activate_best_chain().unwrap();
     assert_eq!(outcome.connected.len(), 100);
     assert_eq!(
         state.utxo(),
@@ -326,7 +326,134 @@ fn headers_first_then_blocks_in_any_order() {
         state
             .process_block(chain[20].clone())
             .unwrap_err()
+            .into_block_error()
+            .unwrap()
             .reject_reason(),
         "prev-blk-not-found"
     );
+}
+
+/// Core's regtest chain 1-102 and its fork 101'-103' (from block 100):
+///
+/// ```text
+///   ... 100 - 101 - 102            mined first
+///          \
+///           101' - 102' - 103'     the fork, one block longer
+/// ```
+fn core_regtest_chains() -> (Vec<Block>, Vec<Block>) {
+    (
+        blocks("blocks/regtest_main_1-102.hex"),
+        blocks("blocks/regtest_fork_101-103.hex"),
+    )
+}
+
+#[test]
+fn invalidate_and_reconsider_move_the_tip_as_core_does() {
+    let (main, fork) = core_regtest_chains();
+    let mut state = Chainstate::new(&REGTEST, ConnectOptions::default());
+    let mut utxo_at_100 = None;
+    for block in &main {
+        state.process_block(block.clone()).unwrap();
+        if state.height() == 100 {
+            utxo_at_100 = Some(state.utxo().clone());
+        }
+    }
+    let tip_102 = main[101].block_hash();
+    // invalidateblock 101: back to 100, with 100's coins exactly.
+    let outcome = state.invalidate_block(&main[100].block_hash()).unwrap();
+    assert_eq!(outcome.disconnected, vec![tip_102, main[100].block_hash()]);
+    assert_eq!(state.height(), 100);
+    assert_eq!(Some(state.utxo()), utxo_at_100.as_ref());
+    assert_eq!(
+        state.entry(&tip_102).unwrap().failure,
+        Some(Failure::InvalidParent)
+    );
+    // The invalid block is refused if offered again, as Core's "duplicate-invalid".
+    let again = state.process_block(main[100].clone()).unwrap_err();
+    assert_eq!(
+        again.into_block_error().unwrap().reject_reason(),
+        "duplicate-invalid"
+    );
+    // reconsiderblock 102 clears its ancestors too: back to 102.
+    let outcome = state.reconsider_block(&tip_102).unwrap();
+    assert_eq!(outcome.connected.len(), 2);
+    assert_eq!(state.tip(), tip_102);
+    // The fork takes over (more work); invalidating its first block returns to 102.
+    for block in &fork {
+        state.process_block(block.clone()).unwrap();
+    }
+    assert_eq!(state.tip(), fork[2].block_hash());
+    state.invalidate_block(&fork[0].block_hash()).unwrap();
+    assert_eq!(state.tip(), tip_102);
+    state.reconsider_block(&fork[0].block_hash()).unwrap();
+    assert_eq!(state.tip(), fork[2].block_hash());
+    // Genesis cannot be invalidated.
+    assert!(state.invalidate_block(&REGTEST.genesis_hash).is_err());
+}
+
+#[test]
+fn equal_work_goes_to_the_first_arrived_and_preciousblock_overrides() {
+    //   ... 100 - 101 - 102      arrived first: stays active
+    //          \
+    //           101' - 102'      same work, arrived later
+    let (main, fork) = core_regtest_chains();
+    let mut state = Chainstate::new(&REGTEST, ConnectOptions::default());
+    for block in main.iter().chain(&fork[..2]) {
+        state.process_block(block.clone()).unwrap();
+    }
+    let (a, b) = (main[101].block_hash(), fork[1].block_hash());
+    assert_eq!(
+        state.entry(&a).unwrap().chain_work,
+        state.entry(&b).unwrap().chain_work
+    );
+    assert_eq!(state.tip(), a, "first arrived wins a tie");
+    let outcome = state.precious_block(&b).unwrap();
+    assert_eq!(state.tip(), b);
+    assert_eq!(outcome.disconnected.len(), 2);
+    state.precious_block(&a).unwrap();
+    assert_eq!(state.tip(), a, "the latest preciousblock wins");
+    // A block with less work than the tip is not made precious.
+    let outcome = state.precious_block(&fork[0].block_hash()).unwrap();
+    assert!(outcome.connected.is_empty());
+    assert_eq!(state.tip(), a);
+}
+
+#[test]
+fn a_saved_tree_and_store_load_to_the_same_chain() {
+    let (main, fork) = core_regtest_chains();
+    let mut state = Chainstate::new(&REGTEST, ConnectOptions::default());
+    for block in &main[..101] {
+        state.process_block(block.clone()).unwrap();
+    }
+    let changed = state.take_changed();
+    assert_eq!(changed.len(), 102, "genesis and 101 blocks");
+    assert!(state.take_changed().is_empty());
+    // Block 102 arrives and is connected; the saved state is still at 101.
+    let saved_store = state.store().clone();
+    let saved_tip = state.tip();
+    state.accept_block(&main[101]).unwrap();
+    let mut loaded = Chainstate::load(
+        &REGTEST,
+        ConnectOptions::default(),
+        saved_store,
+        changed,
+        saved_tip,
+    )
+    .unwrap();
+    assert_eq!(loaded.tip(), saved_tip);
+    assert_eq!(loaded.height(), 101);
+    // The reloaded chain goes on as the original: 102 and the fork.
+    for block in main[101..].iter().chain(&fork) {
+        loaded.process_block(block.clone()).unwrap();
+    }
+    assert_eq!(loaded.tip(), fork[2].block_hash());
+    // A saved tip that is not in the tree is refused.
+    assert!(Chainstate::load(
+        &REGTEST,
+        ConnectOptions::default(),
+        sou_chain::MemoryStore::new(),
+        Vec::new(),
+        saved_tip
+    )
+    .is_err());
 }

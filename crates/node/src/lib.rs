@@ -12,8 +12,8 @@
 
 pub mod blockfiles;
 pub mod cli;
-pub mod daemon;
 pub mod config;
+pub mod daemon;
 pub mod datadir;
 pub mod logging;
 pub mod node;

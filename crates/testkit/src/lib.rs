@@ -14,10 +14,8 @@
     reason = "test support: a failure here is a broken test setup"
 )]
 
-use sou_chain::chainstate::ProcessOutcome;
-use sou_chain::consensus::{
-    bip34_height_script, block_subsidy, median_time_past, AncestorInfo, AncestorView,
-};
+use sou_chain::chainstate::{Branch, ProcessOutcome};
+use sou_chain::consensus::{bip34_height_script, block_subsidy, median_time_past};
 use sou_chain::{BlockError, Chainstate, ConnectOptions};
 use sou_keys::{ecdsa, Address, Message, SecretKey};
 use sou_primitives::block::{compute_witness_commitment, BlockHeader, WITNESS_COMMITMENT_HEADER};
@@ -157,10 +155,7 @@ impl TestChain {
     ) -> Block {
         let entry = self.state.entry(&prev).expect("known parent");
         let height = entry.height + 1;
-        let view = TreeView {
-            chain: &self.state,
-            tip: prev,
-        };
+        let view = self.state.branch(prev).expect("known parent");
         // After the median time past, and never going backwards in the test's own clock.
         let mtp = median_time_past(&view, entry.height);
         self.time = self
@@ -201,7 +196,10 @@ impl TestChain {
         fees: Amount,
     ) -> Result<ProcessOutcome, BlockError> {
         let block = self.build_block(txs, fees);
-        self.state.process_block(block)
+        self.state.process_block(block).map_err(|e| {
+            e.into_block_error()
+                .expect("in-memory chain data is consistent")
+        })
     }
 
     /// Mines `n` empty blocks; returns the coinbase coins they made.
@@ -265,67 +263,16 @@ impl TestChain {
 
 impl TestChain {
     /// The active chain as the consensus rules see it, for calling them directly.
-    pub fn active_view(&self) -> ActiveView<'_> {
-        ActiveView(self)
-    }
-}
-
-/// The active chain of a [`TestChain`], as an [`AncestorView`].
-pub struct ActiveView<'a>(&'a TestChain);
-
-impl AncestorView for ActiveView<'_> {
-    fn tip(&self) -> AncestorInfo {
-        self.ancestor(self.0.state.height())
-            .expect("the tip is on the active chain")
-    }
-
-    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
-        let hash = *self.0.state.active_chain().get(height as usize)?;
-        let e = self.0.state.entry(&hash)?;
-        Some(AncestorInfo {
-            hash,
-            height,
-            time: e.header.time,
-            bits: e.header.bits,
-        })
+    pub fn active_view(&self) -> Branch<'_> {
+        self.state
+            .branch(self.state.tip())
+            .expect("the tip is in the tree")
     }
 }
 
 impl Default for TestChain {
     fn default() -> Self {
         TestChain::new()
-    }
-}
-
-/// An ancestor view over the test chain's tree, for computing the median time past.
-struct TreeView<'a> {
-    chain: &'a Chainstate,
-    tip: BlockHash,
-}
-
-impl AncestorView for TreeView<'_> {
-    fn tip(&self) -> AncestorInfo {
-        self.ancestor(self.chain.entry(&self.tip).map_or(0, |e| e.height))
-            .expect("tip is known")
-    }
-
-    fn ancestor(&self, height: u32) -> Option<AncestorInfo> {
-        let mut hash = self.tip;
-        loop {
-            let e = self.chain.entry(&hash)?;
-            if e.height == height {
-                return Some(AncestorInfo {
-                    hash,
-                    height,
-                    time: e.header.time,
-                    bits: e.header.bits,
-                });
-            }
-            if e.height < height {
-                return None;
-            }
-            hash = e.header.prev_blockhash;
-        }
     }
 }
 
