@@ -9,6 +9,7 @@
 //! its UTXO set, and reorganisations.
 
 pub mod chainstate;
+pub mod coinstats;
 pub mod consensus;
 pub mod store;
 

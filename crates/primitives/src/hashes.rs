@@ -25,6 +25,7 @@ use thiserror::Error;
 use crate::encoding::{Decode, DecodeError, Encode, Reader, WriteBytes};
 
 pub(crate) mod batch;
+pub mod muhash;
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 pub mod shani;
