@@ -44,7 +44,7 @@ use crate::consensus::{
     transaction_sigop_cost, AncestorInfo, AncestorView, BlockError, BlockErrorKind,
     CheckBlockOptions, Coin, MAX_BLOCK_SIGOPS_COST,
 };
-use crate::store::{ChainError, ChainStore, CoinsStore, MemoryStore};
+use crate::store::{ChainError, ChainStore, CoinsOverlay, CoinsStore, MemoryStore};
 
 /// An output's index as an outpoint stores it.
 fn output_index(vout: usize) -> u32 {
@@ -1103,6 +1103,52 @@ impl<S: ChainStore> Chainstate<S> {
         disconnect_block(&block, &undo, &mut self.store)?;
         self.tree.active.pop();
         Ok(hash)
+    }
+
+    /// Checks a block built on the tip as if it were to be connected, without storing or
+    /// connecting it (Core `TestBlockValidity`: `getblocktemplate` proposals,
+    /// `generateblock`). `check_pow` is off for a block not mined yet.
+    pub fn test_block_validity(
+        &mut self,
+        block: &Block,
+        check_pow: bool,
+    ) -> Result<(), ChainError<S::Error>> {
+        let tip = self.tip();
+        if block.header.prev_blockhash != tip {
+            return Err(BlockError::PrevBlockNotFound {
+                prev: block.header.prev_blockhash,
+            }
+            .into());
+        }
+        let hash = block.block_hash();
+        let branch = Branch {
+            tree: &self.tree,
+            tip,
+        };
+        contextual_check_block_header(&block.header, &branch, self.params, self.now())?;
+        check_block(
+            block,
+            self.params,
+            CheckBlockOptions {
+                pow: check_pow,
+                merkle_root: true,
+            },
+        )?;
+        contextual_check_block(block, &branch, self.params)?;
+        let hash_at_bip34 = branch
+            .ancestor(self.params.deployments.bip34_height)
+            .map(|a| a.hash);
+        let mut overlay = CoinsOverlay::new(&mut self.store);
+        connect_block(
+            block,
+            &hash,
+            &branch,
+            hash_at_bip34,
+            &mut overlay,
+            self.params,
+            self.options,
+        )?;
+        Ok(())
     }
 
     /// Marks a block invalid by hand, with its descendants, and leaves the active chain

@@ -15,4 +15,4 @@ pub mod store;
 
 pub use chainstate::{Chainstate, ConnectOptions, UtxoSet};
 pub use consensus::{check_block, check_transaction, BlockError, BlockErrorKind, TxError};
-pub use store::{ChainError, ChainStore, CoinsStore, MemoryStore};
+pub use store::{ChainError, ChainStore, CoinsOverlay, CoinsStore, MemoryStore};

@@ -172,3 +172,47 @@ impl ChainStore for MemoryStore {
         Ok(self.undo.get(hash).cloned())
     }
 }
+
+/// Changes to coins kept aside from the store below them, which is only read: connecting
+/// a block into an overlay checks it completely and leaves the real coins untouched (Core
+/// connects into a throwaway `CCoinsViewCache` for `TestBlockValidity`).
+#[derive(Debug)]
+pub struct CoinsOverlay<'a, C: CoinsStore + ?Sized> {
+    base: &'a mut C,
+    /// Coins added (`Some`) or spent (`None`) in the overlay.
+    changes: HashMap<OutPoint, Option<Coin>>,
+}
+
+impl<'a, C: CoinsStore + ?Sized> CoinsOverlay<'a, C> {
+    /// An overlay with no changes over `base`.
+    pub fn new(base: &'a mut C) -> CoinsOverlay<'a, C> {
+        CoinsOverlay {
+            base,
+            changes: HashMap::new(),
+        }
+    }
+}
+
+impl<C: CoinsStore + ?Sized> CoinsStore for CoinsOverlay<'_, C> {
+    type Error = C::Error;
+
+    fn coin(&mut self, outpoint: &OutPoint) -> Result<Option<Coin>, C::Error> {
+        match self.changes.get(outpoint) {
+            Some(change) => Ok(change.clone()),
+            None => self.base.coin(outpoint),
+        }
+    }
+
+    fn add_coin(&mut self, outpoint: OutPoint, coin: Coin) -> Result<(), C::Error> {
+        self.changes.insert(outpoint, Some(coin));
+        Ok(())
+    }
+
+    fn spend_coin(&mut self, outpoint: &OutPoint) -> Result<Option<Coin>, C::Error> {
+        let coin = self.coin(outpoint)?;
+        if coin.is_some() {
+            self.changes.insert(*outpoint, None);
+        }
+        Ok(coin)
+    }
+}

@@ -1,1 +1,299 @@
-//! (being written)
+//! `soud`'s life: from bitcoind's command line to a running node, and back to a clean exit.
+//!
+//! Start-up follows Core's `AppInit` order: parse the command line and `bitcoin.conf`
+//! (refusing unknown options with bitcoind's message and exit status), pick the network
+//! and its data directory, take the directory's lock, open the logs, load the chain state
+//! (reconnecting what the block files hold beyond the last flush), import `-loadblock`
+//! files, set up RPC authentication (the `.cookie`), and serve RPC until `stop` or a
+//! signal. Shutdown flushes the chain state, removes the cookie and the pid file, and
+//! exits 0 with nothing on standard error.
+//!
+//! References: Core `src/bitcoind.cpp` (`AppInit`), `src/init.cpp` (`AppInitMain`,
+//! `Shutdown`).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sou_primitives::network::Params;
+use sou_primitives::Network;
+
+use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::node::{Node, NodeOptions};
+use crate::rpc::auth::RpcAuth;
+use crate::rpc::dispatch::Shared;
+
+/// Core's default `-dbcache`, in MiB.
+const DEFAULT_DBCACHE_MIB: i64 = 450;
+
+/// Prints `Error: ...` on standard error as bitcoind does, and says to exit with 1.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "Error: {message}");
+    ExitCode::FAILURE
+}
+
+/// The RPC port of a network when `-rpcport` is not given (Core's `BaseParams`).
+pub fn default_rpc_port(network: Network) -> u16 {
+    match network {
+        Network::Mainnet => 8332,
+        Network::Testnet3 => 18332,
+        Network::Testnet4 => 48332,
+        Network::Signet => 38332,
+        Network::Regtest => 18443,
+    }
+}
+
+/// The network's parameters with `-testactivationheight=name@height` applied (regtest
+/// only, as Core).
+fn params_for(config: &Config) -> Result<&'static Params, String> {
+    let network = config.network();
+    let overrides = config.get_all("testactivationheight");
+    if overrides.is_empty() {
+        return Ok(network.params());
+    }
+    if network != Network::Regtest {
+        return Err("-testactivationheight is only available on regtest".into());
+    }
+    let mut params = network.params().clone();
+    for entry in overrides {
+        let Some((name, height)) = entry.split_once('@') else {
+            return Err(format!(
+                "Invalid format ({entry}) for -testactivationheight=name@height."
+            ));
+        };
+        let height: u32 = height.parse().map_err(|_| {
+            format!("Invalid height value ({entry}) for -testactivationheight=name@height.")
+        })?;
+        let d = &mut params.deployments;
+        match name {
+            "segwit" => d.segwit_height = height,
+            "bip34" => d.bip34_height = height,
+            "dersig" => d.bip66_height = height,
+            "cltv" => d.bip65_height = height,
+            "csv" => d.csv_height = height,
+            _ => {
+                return Err(format!(
+                    "Invalid name ({name}) for -testactivationheight=name@height."
+                ))
+            }
+        }
+    }
+    // Parameters live as long as the process: one leak at start-up.
+    Ok(Box::leak(Box::new(params)))
+}
+
+/// Runs `soud` with bitcoind's arguments (without the program name).
+pub fn run(args: Vec<String>) -> ExitCode {
+    let mut config = match Config::from_args(args) {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    if config.help_requested() {
+        println!(
+            "sou daemon version v{}\n\nUsage:  soud [options]   Start sou's node (bitcoind's options)",
+            env!("CARGO_PKG_VERSION")
+        );
+        return ExitCode::SUCCESS;
+    }
+    if config.version_requested() {
+        println!("sou daemon version v{}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    if let Err(e) = config.read_config_files() {
+        return fail(e);
+    }
+    let warnings = match config.check_parameters() {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
+    let datadir = match DataDir::from_config(&config) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = datadir.create() {
+        return fail(e);
+    }
+    let _lock = match datadir.lock() {
+        Ok(lock) => lock,
+        Err(e) => return fail(e),
+    };
+    let log = match crate::logging::init(&config, &datadir) {
+        Ok(log) => Some(log),
+        Err(e) => return fail(e),
+    };
+    tracing::info!("sou version v{}", env!("CARGO_PKG_VERSION"));
+    tracing::info!("Using data directory {}", datadir.net().display());
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
+    for option in config.ignored_options() {
+        tracing::warn!("Option -{option} is accepted for compatibility with bitcoind but not implemented by sou: ignored");
+    }
+    match start(&config, &datadir, log) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            fail(message)
+        }
+    }
+}
+
+fn start(
+    config: &Config,
+    datadir: &DataDir,
+    log: Option<crate::logging::LogHandle>,
+) -> Result<(), String> {
+    let params = params_for(config)?;
+    let reindex = config.get_bool("reindex", false) || config.get_bool("reindex-chainstate", false);
+    let dbcache_mib = config.get_int("dbcache", DEFAULT_DBCACHE_MIB).max(4);
+    let options = NodeOptions {
+        params,
+        blocks_dir: datadir.blocks().to_path_buf(),
+        db_path: datadir.net().join("chainstate").join("sou.redb"),
+        dbcache_bytes: usize::try_from(dbcache_mib).unwrap_or(450) * 1_048_576,
+        flush_interval: Duration::from_secs(60),
+        txindex: config.get_bool("txindex", false),
+        fastprune: config.get_bool("fastprune", false),
+        reindex,
+        parallel_scripts: config.get_int("par", 0) != 1,
+    };
+    tracing::info!("Loading block index...");
+    let mut node = Node::open(options).map_err(|e| e.to_string())?;
+    if let Some(mocktime) = config.get("mocktime") {
+        node.set_mocktime(crate::config::atoi(&mocktime));
+    }
+    for file in config.get_all("loadblock") {
+        tracing::info!("Importing blocks file {file}...");
+        let bytes = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
+        let blocks = crate::blockfiles::parse_records(&bytes, params.magic);
+        node.import(blocks).map_err(|e| e.to_string())?;
+    }
+    tracing::info!("block tree size = {}", node.chain().entries().count());
+    tracing::info!("nBestHeight = {}", node.chain().height());
+    if !config.get_bool("server", true) {
+        tracing::info!("RPC server disabled (-server=0)");
+    }
+    let auth = RpcAuth::from_config(config, datadir).map_err(|e| e.to_string())?;
+    if let Some(pid_file) = datadir.pid_file() {
+        let _ = std::fs::write(pid_file, format!("{}\n", std::process::id()));
+    }
+    let log_path = log.as_ref().and_then(|l| l.file().map(|p| p.to_path_buf()));
+    let shared = Arc::new(Shared::new(node, auth, log, log_path));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the RPC runtime: {e}"))?;
+    let result = runtime.block_on(serve(config, shared.clone()));
+    // Shutdown: the node flushes whatever the last minute connected.
+    tracing::info!("Shutdown: In progress...");
+    let flushed = shared.node().flush().map_err(|e| e.to_string());
+    if let Some(cookie) = shared.auth.cookie_file() {
+        let _ = std::fs::remove_file(cookie);
+    }
+    if let Some(pid_file) = datadir.pid_file() {
+        let _ = std::fs::remove_file(pid_file);
+    }
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    tracing::info!("Shutdown: done");
+    result.and(flushed)
+}
+
+/// The addresses RPC listens on: `-rpcbind` (with `-rpcallowip`), else loopback.
+fn rpc_addresses(config: &Config) -> Result<Vec<SocketAddr>, String> {
+    let port = match config.get("rpcport") {
+        Some(p) => p
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| format!("Invalid port specified in -rpcport: '{p}'"))?,
+        None => default_rpc_port(config.network()),
+    };
+    let binds = config.get_all("rpcbind");
+    if binds.is_empty() || config.get_all("rpcallowip").is_empty() {
+        if !binds.is_empty() {
+            tracing::warn!("Option -rpcbind was ignored because -rpcallowip was not specified, refusing to allow everyone to connect");
+        }
+        return Ok(vec![
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)),
+        ]);
+    }
+    let mut addresses = Vec::new();
+    for bind in binds {
+        let address = match bind.parse::<SocketAddr>() {
+            Ok(a) => a,
+            Err(_) => match bind.parse::<std::net::IpAddr>() {
+                Ok(ip) => SocketAddr::new(ip, port),
+                Err(_) => return Err(format!("Invalid address in -rpcbind: '{bind}'")),
+            },
+        };
+        addresses.push(address);
+    }
+    Ok(addresses)
+}
+
+async fn serve(config: &Config, shared: Arc<Shared>) -> Result<(), String> {
+    let mut listeners = Vec::new();
+    if config.get_bool("server", true) {
+        for address in rpc_addresses(config)? {
+            match tokio::net::TcpListener::bind(address).await {
+                Ok(listener) => {
+                    tracing::info!(
+                        "Binding RPC on address {} port {}",
+                        address.ip(),
+                        address.port()
+                    );
+                    listeners.push(listener);
+                }
+                Err(e) if address.is_ipv6() => {
+                    tracing::debug!(target: "http", "Binding RPC on {address} failed: {e}");
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "Unable to bind any endpoint for RPC server ({address}: {e})"
+                    ))
+                }
+            }
+        }
+    }
+    let signals = {
+        let shared = shared.clone();
+        async move {
+            wait_for_signal().await;
+            shared.request_stop();
+        }
+    };
+    tracing::info!("init message: Done loading");
+    tokio::select! {
+        () = crate::rpc::server::serve(listeners, shared.clone()) => {}
+        () = signals => {}
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => std::future::pending::<()>().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,1 +1,464 @@
-//! (being written)
+//! The node: a chain state on disk, the blocks it is handed, and the blocks it mines.
+//!
+//! [`Node`] owns sou-chain's [`Chainstate`] over the [`DiskStore`]. It adds what a running
+//! node needs around validation: starting from what the disk holds (and reconnecting the
+//! blocks written after the last flush), deciding when to flush, the logs Bitcoin Core
+//! writes for each block connected or refused, the transaction index, the node's clock
+//! (`setmocktime`), and mining blocks on its own tip with sou-miner.
+//!
+//! References: Core `src/validation.cpp` (`ProcessNewBlock`, `ActivateBestChain`,
+//! `FlushStateToDisk`, `UpdateTip`), `src/node/blockstorage.cpp` (`ImportBlocks`),
+//! `src/rpc/mining.cpp` (`GenerateBlock`).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use sou_chain::chainstate::{BlockEntry, ProcessOutcome};
+use sou_chain::consensus::{median_time_past, BlockError};
+use sou_chain::{ChainError, Chainstate, ConnectOptions};
+use sou_miner::search::{search, Outcome, Progress, SearchOptions};
+use sou_miner::template::{build_template, BlockTemplate, Candidate};
+use sou_primitives::network::Params;
+use sou_primitives::{Block, BlockHash, BlockHeader, Script, Target};
+
+use crate::blockfiles::FilePos;
+use crate::store::{DiskStore, StoreError};
+
+/// A tip older than this keeps the node in initial block download (Core's
+/// `DEFAULT_MAX_TIP_AGE`, one day).
+const MAX_TIP_AGE: i64 = 24 * 60 * 60;
+
+/// How the node keeps its chain state.
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    /// The network's parameters (with any `-testactivationheight` applied).
+    pub params: &'static Params,
+    /// The folder of the block files (`blocks/`).
+    pub blocks_dir: PathBuf,
+    /// The database file.
+    pub db_path: PathBuf,
+    /// `-dbcache` in bytes: the coins cache is flushed when it grows past this.
+    pub dbcache_bytes: usize,
+    /// Flush at least this often while blocks are connected (Core writes its state about
+    /// once an hour; a small node can afford more).
+    pub flush_interval: Duration,
+    /// `-txindex`.
+    pub txindex: bool,
+    /// `-fastprune`: small block files.
+    pub fastprune: bool,
+    /// `-reindex` or `-reindex-chainstate`: rebuild everything from the block files.
+    pub reindex: bool,
+    /// Check scripts on all cores (`-par` other than 1).
+    pub parallel_scripts: bool,
+}
+
+/// A failure of the node itself (never a verdict on a block).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The saved chain state does not fit together.
+    #[error("the chain state on disk is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl From<ChainError<StoreError>> for NodeError {
+    fn from(e: ChainError<StoreError>) -> NodeError {
+        match e {
+            ChainError::Store(e) => NodeError::Store(e),
+            other => NodeError::Inconsistent(other.to_string()),
+        }
+    }
+}
+
+/// What became of a block handed to the node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockVerdict {
+    /// Stored, and the chain moved as the outcome says (possibly not at all: a side branch).
+    Accepted(ProcessOutcome),
+    /// Already known (with its data).
+    Duplicate,
+    /// Refused for breaking a rule.
+    Invalid(BlockError),
+}
+
+/// The node's chain: the chain state on disk and everything around it.
+#[derive(Debug)]
+pub struct Node {
+    chain: Chainstate<DiskStore>,
+    options: NodeOptions,
+    last_flush: Instant,
+    /// `setmocktime`: the node's clock, or `None` for the system's.
+    mocktime: Option<i64>,
+    /// Latched to false once the tip is recent (Core's `m_cached_is_ibd`).
+    in_ibd: std::cell::Cell<bool>,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+impl Node {
+    /// Opens the chain state on disk: loads the saved block tree and coins, then connects
+    /// the blocks the block files hold beyond the last flush (all of them for `-reindex`),
+    /// as Core's start-up and `ImportBlocks` do.
+    pub fn open(options: NodeOptions) -> Result<Node, NodeError> {
+        let params = options.params;
+        let (mut store, saved) = DiskStore::open(
+            &options.db_path,
+            &options.blocks_dir,
+            params.magic,
+            options.fastprune,
+            options.reindex,
+        )?;
+        let connect = ConnectOptions {
+            parallel_scripts: options.parallel_scripts,
+            ..ConnectOptions::default()
+        };
+        let start = if options.reindex {
+            FilePos::default()
+        } else {
+            saved.files_end
+        };
+        // Blocks on file that the database does not know: all of them for a reindex, those
+        // written after the last flush otherwise.
+        let (records, end) = store.unindexed_records(start)?;
+        store.truncate_files(end)?;
+        let chain = match saved.coins_tip {
+            Some(tip) => Chainstate::load(params, connect, store, saved.entries, tip)
+                .map_err(|e| NodeError::Inconsistent(e.to_string()))?,
+            None => Chainstate::with_store(params, connect, store)?,
+        };
+        let mut node = Node {
+            chain,
+            options,
+            last_flush: Instant::now(),
+            mocktime: None,
+            in_ibd: std::cell::Cell::new(true),
+        };
+        if !records.is_empty() {
+            tracing::info!(
+                "Loading {} block(s) from the block files{}",
+                records.len(),
+                if node.options.reindex {
+                    " (reindex)"
+                } else {
+                    " written after the last flush"
+                }
+            );
+        }
+        node.import(records)?;
+        node.chain.store_mut().forget_unstored_records();
+        // Whatever better branch has its data (a crash between accepting and connecting).
+        let outcome = node.chain.activate_best_chain()?;
+        node.after_connect(&outcome)?;
+        node.flush()?;
+        Ok(node)
+    }
+
+    /// Hands blocks read from files to the chain, parents first: a block whose parent is
+    /// not known yet waits for it (Core's `LoadExternalBlockFile` does the same).
+    pub fn import(&mut self, blocks: Vec<Block>) -> Result<(), NodeError> {
+        let mut waiting: HashMap<BlockHash, Vec<Block>> = HashMap::new();
+        let mut queue: Vec<Block> = Vec::new();
+        for block in blocks {
+            let prev = block.header.prev_blockhash;
+            if self.chain.entry(&prev).is_none() {
+                waiting.entry(prev).or_default().push(block);
+                continue;
+            }
+            queue.push(block);
+            while let Some(next) = queue.pop() {
+                let hash = next.block_hash();
+                self.submit_block(next)?;
+                if let Some(children) = waiting.remove(&hash) {
+                    queue.extend(children);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The chain state.
+    pub fn chain(&self) -> &Chainstate<DiskStore> {
+        &self.chain
+    }
+
+    /// The chain state, to read blocks and undo data from its store.
+    pub fn chain_mut(&mut self) -> &mut Chainstate<DiskStore> {
+        &mut self.chain
+    }
+
+    /// The network's parameters.
+    pub fn params(&self) -> &'static Params {
+        self.options.params
+    }
+
+    /// Whether `-txindex` is on.
+    pub fn txindex(&self) -> bool {
+        self.options.txindex
+    }
+
+    /// The node's clock: the mock time if set, else the system's.
+    pub fn now(&self) -> i64 {
+        self.mocktime.unwrap_or_else(unix_now)
+    }
+
+    /// `setmocktime`: `0` goes back to the system clock.
+    pub fn set_mocktime(&mut self, time: i64) {
+        self.mocktime = (time != 0).then_some(time);
+        self.chain.set_clock(self.mocktime);
+    }
+
+    /// Core's `IsInitialBlockDownload`: true until the tip is less than a day old (the
+    /// minimum chain work is zero on the test networks), then false for good.
+    pub fn is_initial_block_download(&self) -> bool {
+        if self.in_ibd.get() {
+            let tip = self.chain.tip();
+            let recent = self
+                .chain
+                .entry(&tip)
+                .is_some_and(|e| i64::from(e.header.time) > self.now() - MAX_TIP_AGE);
+            if recent {
+                tracing::info!("Leaving InitialBlockDownload (latching to false)");
+                self.in_ibd.set(false);
+            }
+        }
+        self.in_ibd.get()
+    }
+
+    /// Bytes of block files (`size_on_disk`).
+    pub fn size_on_disk(&self) -> u64 {
+        self.chain.store().files().total_size()
+    }
+
+    /// Bytes of the database file (`gettxoutsetinfo`'s `disk_size`).
+    pub fn coins_db_size(&self) -> u64 {
+        std::fs::metadata(&self.options.db_path).map_or(0, |m| m.len())
+    }
+
+    /// The mock time, if set.
+    pub fn mocktime(&self) -> Option<i64> {
+        self.mocktime
+    }
+
+    /// Takes in a block (Core `ProcessNewBlock`): checks it, stores it, moves to the best
+    /// valid chain; logs what happened as Core does.
+    pub fn submit_block(&mut self, block: Block) -> Result<BlockVerdict, NodeError> {
+        let hash = block.block_hash();
+        if self.chain.entry(&hash).is_some_and(|e| e.has_data) {
+            return Ok(BlockVerdict::Duplicate);
+        }
+        let started = Instant::now();
+        match self.chain.process_block(block) {
+            Ok(outcome) => {
+                self.after_connect(&outcome)?;
+                tracing::debug!(
+                    target: "bench",
+                    "- Block {hash} processed in {:.2}ms",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+                Ok(BlockVerdict::Accepted(outcome))
+            }
+            Err(ChainError::Invalid(e)) => {
+                tracing::info!(
+                    "ERROR: ProcessNewBlock: AcceptBlock FAILED ({}, {e})",
+                    e.reject_reason()
+                );
+                Ok(BlockVerdict::Invalid(e))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Takes in a header alone (`submitheader`, Core `ProcessNewBlockHeaders`).
+    pub fn submit_header(&mut self, header: &BlockHeader) -> Result<BlockHash, BlockError> {
+        let result = self.chain.accept_header(header);
+        if let Err(e) = &result {
+            tracing::info!("ERROR: AcceptBlockHeader: {}, {e}", e.reject_reason());
+        }
+        result
+    }
+
+    /// `invalidateblock`.
+    pub fn invalidate_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
+        let outcome = self.chain.invalidate_block(hash)?;
+        tracing::info!("InvalidateBlock: block {hash} marked invalid by hand");
+        self.after_connect(&outcome)
+    }
+
+    /// `reconsiderblock`.
+    pub fn reconsider_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
+        let outcome = self.chain.reconsider_block(hash)?;
+        self.after_connect(&outcome)
+    }
+
+    /// `preciousblock`.
+    pub fn precious_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
+        let outcome = self.chain.precious_block(hash)?;
+        self.after_connect(&outcome)
+    }
+
+    /// Logs the moves of the tip, indexes transactions, flushes when it is time.
+    fn after_connect(&mut self, outcome: &ProcessOutcome) -> Result<(), NodeError> {
+        for (hash, error) in &outcome.invalid {
+            tracing::info!(
+                "ERROR: ConnectTip: ConnectBlock {hash} failed, {}, {error}",
+                error.reject_reason()
+            );
+            if let Some(entry) = self.chain.entry(hash) {
+                tracing::info!(
+                    "InvalidChainFound: invalid block={hash}  height={}  log2_work={:.6}  date='{}'",
+                    entry.height,
+                    entry.chain_work.log2(),
+                    format_time(i64::from(entry.header.time))
+                );
+            }
+        }
+        for hash in &outcome.disconnected {
+            tracing::debug!(target: "validation", "DisconnectTip: block {hash} disconnected");
+        }
+        for hash in &outcome.connected {
+            if self.options.txindex {
+                if let Some(block) = self.chain.block(hash).map_err(NodeError::Store)? {
+                    let txids: Vec<_> = block.txdata.iter().map(|tx| tx.compute_txid()).collect();
+                    self.chain.store_mut().index_transactions(*hash, &txids);
+                }
+            }
+            if let Some(entry) = self.chain.entry(hash) {
+                let store = self.chain.store();
+                tracing::info!(
+                    "UpdateTip: new best={hash} height={} version=0x{:08x} log2_work={:.6} tx={} date='{}' progress=1.000000 cache={:.1}MiB({}txo)",
+                    entry.height,
+                    entry.header.version,
+                    entry.chain_work.log2(),
+                    entry.tx_count,
+                    format_time(i64::from(entry.header.time)),
+                    store.cache_bytes() as f64 / 1_048_576.0,
+                    store.cached_coins()
+                );
+            }
+        }
+        if !outcome.connected.is_empty() || !outcome.disconnected.is_empty() {
+            self.maybe_flush()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes when the coins cache passed `-dbcache` or the interval passed.
+    pub fn maybe_flush(&mut self) -> Result<(), NodeError> {
+        if self.chain.store().cache_bytes() > self.options.dbcache_bytes
+            || self.last_flush.elapsed() >= self.options.flush_interval
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the chain state to disk (Core `FlushStateToDisk`).
+    pub fn flush(&mut self) -> Result<(), NodeError> {
+        let changed: Vec<(BlockHash, BlockEntry)> = self.chain.take_changed();
+        let tip = self.chain.tip();
+        let coins = self.chain.store().cached_coins();
+        self.chain.store_mut().flush(&changed, &tip)?;
+        self.last_flush = Instant::now();
+        tracing::debug!(
+            target: "coindb",
+            "Flushed {} block index entries and {coins} cached coins at tip {tip}",
+            changed.len()
+        );
+        Ok(())
+    }
+
+    /// The median time past of a block (Core `GetMedianTimePast`).
+    pub fn median_time_past(&self, hash: &BlockHash) -> i64 {
+        match (self.chain.branch(*hash), self.chain.entry(hash)) {
+            (Some(branch), Some(entry)) => median_time_past(&branch, entry.height),
+            _ => 0,
+        }
+    }
+
+    /// A block template on the tip paying `payout`, with `candidates` from the mempool.
+    pub fn template(&self, payout: &Script, candidates: &Vec<Candidate>) -> BlockTemplate {
+        let branch = self
+            .chain
+            .branch(self.chain.tip())
+            .expect("the tip is in the tree");
+        let now = u32::try_from(self.now().max(0)).unwrap_or(u32::MAX);
+        build_template(&branch, candidates, self.params(), payout, now)
+    }
+
+    /// Mines one block on the tip paying `payout`, trying at most `max_tries` nonces (Core
+    /// `GenerateBlock`): `None` when the tries ran out.
+    pub fn mine_block(
+        &mut self,
+        payout: &Script,
+        candidates: &Vec<Candidate>,
+        max_tries: &mut u64,
+    ) -> Result<Option<Block>, NodeError> {
+        let mut template = self.template(payout, candidates);
+        let Some(target) =
+            Target::from_compact(template.block.header.bits, self.params().pow_limit)
+        else {
+            return Ok(None);
+        };
+        // Core tries nonces 0, 1, 2, ... and counts each try against `max_tries`; on regtest
+        // the first few nearly always do. The search runs on all cores, and what it tried
+        // is counted the same way.
+        let last = u32::try_from(max_tries.saturating_sub(1)).unwrap_or(u32::MAX);
+        if *max_tries == 0 {
+            return Ok(None);
+        }
+        let progress = Progress::default();
+        let outcome = search(
+            &template.block.header,
+            target,
+            0,
+            last,
+            SearchOptions::default(),
+            &progress,
+        );
+        let tried = progress.hashes.load(std::sync::atomic::Ordering::Relaxed);
+        *max_tries = max_tries.saturating_sub(tried.max(1));
+        match outcome {
+            Outcome::Found(nonce) => {
+                template.block.header.nonce = nonce;
+                Ok(Some(template.block))
+            }
+            Outcome::Exhausted | Outcome::Cancelled => Ok(None),
+        }
+    }
+}
+
+/// Core's log date format: `2026-11-30T03:49:07Z`.
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}

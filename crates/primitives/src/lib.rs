@@ -12,6 +12,7 @@
 //! | [`hashes`] | sha256d, hash160, tagged hashes; [`Txid`], [`Wtxid`], [`BlockHash`] |
 //! | [`amount`] | [`Amount`] in satoshis, `MAX_MONEY` |
 //! | [`opcodes`], [`script`] | [`Script`] bytes, instructions, builder, ASM |
+//! | [`standard`] | output templates (`Solver`): [`standard::ScriptType`] and what they pay to |
 //! | [`transaction`] | [`OutPoint`], [`TxIn`], [`TxOut`], [`Witness`], [`Transaction`] |
 //! | [`block`] | [`BlockHeader`], [`Block`], merkle roots, witness commitment |
 //! | [`pow`] | [`CompactTarget`] (nBits), [`Target`], [`Work`] |
@@ -38,6 +39,7 @@ pub mod network;
 pub mod opcodes;
 pub mod pow;
 pub mod script;
+pub mod standard;
 pub mod transaction;
 
 pub use amount::{Amount, FeeRate};

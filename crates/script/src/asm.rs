@@ -1,13 +1,43 @@
-//! The script assembly of Bitcoin Core's test vectors.
+//! Scripts as words: Core's assembly, both ways.
 //!
-//! Core's JSON tests write scripts as words: decimal numbers (pushed as script numbers,
-//! with `OP_N` for -1 and 0 to 16), `0x..` raw bytes inserted as they are, `'text'` pushed
-//! as bytes, and opcode names with or without `OP_`. This parser follows Core's
-//! `ParseScript` (`src/core_read.cpp`), so the vectors mean here what they mean there.
+//! A script is bytes, but people read it as words: `OP_DUP OP_HASH160 <hash> OP_EQUALVERIFY
+//! OP_CHECKSIG`. Core writes two dialects, and this module reads one and writes the other.
+//!
+//! **What RPCs print** ([`script_to_asm_str`], Core's `ScriptToAsmStr`): opcodes by name,
+//! pushes of up to 4 bytes as the decimal number they encode, longer pushes as hex, and
+//! `[error]` where a push runs past the end. In an input's `scriptSig` a push shaped like a
+//! signature (strict DER and a defined sighash byte) shows its last byte decoded, as in
+//! `3044...01[ALL]`, so that a reader sees how the signer committed to the transaction.
+//!
+//! **What Core's test vectors are written in** ([`parse_asm`], Core's `ParseScript`):
+//! decimal numbers (pushed as script numbers, with `OP_N` for -1 and 0 to 16), `0x..` raw
+//! bytes inserted as they are, `'text'` pushed as bytes, and opcode names with or without
+//! `OP_`. The vectors mean here what they mean there.
+//!
+//! ```
+//! use sou_script::asm::{parse_asm, script_to_asm_str};
+//!
+//! let p2pkh = parse_asm("DUP HASH160 0x14 0x751e76e8199196d454941c45d1b3a323f1433bd6 EQUALVERIFY CHECKSIG")?;
+//! assert_eq!(
+//!     script_to_asm_str(&p2pkh, false),
+//!     "OP_DUP OP_HASH160 751e76e8199196d454941c45d1b3a323f1433bd6 OP_EQUALVERIFY OP_CHECKSIG"
+//! );
+//! // Small pushes read as numbers: the height a coinbase starts with.
+//! assert_eq!(script_to_asm_str(&parse_asm("0x03 0x40420f")?, true), "1000000");
+//! # Ok::<(), sou_script::asm::AsmError>(())
+//! ```
+//!
+//! References: Core `src/core_io.cpp` (`ScriptToAsmStr`, `SighashToStr`, `ParseScript`),
+//! `src/script/interpreter.cpp` (`CheckSignatureEncoding`).
+
+use core::fmt::Write as _;
 
 use sou_primitives::opcodes::Opcode;
-use sou_primitives::script::Builder;
+use sou_primitives::script::{Builder, Instruction};
 use sou_primitives::Script;
+
+use crate::interpreter::is_valid_signature_encoding;
+use crate::sighash::{SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_NONE, SIGHASH_SINGLE};
 
 /// Why a word is not script assembly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,6 +91,105 @@ pub fn parse_asm(text: &str) -> Result<Script, AsmError> {
     Ok(Script::from_bytes(bytes))
 }
 
+/// Core's name for a sighash byte, if it is one of the six defined types
+/// (`SighashToStr`): `ALL`, `NONE`, `SINGLE`, each alone or `|ANYONECANPAY`.
+pub fn sighash_to_str(sighash_type: u8) -> Option<&'static str> {
+    const ACP: u32 = SIGHASH_ANYONECANPAY;
+    match u32::from(sighash_type) {
+        SIGHASH_ALL => Some("ALL"),
+        SIGHASH_NONE => Some("NONE"),
+        SIGHASH_SINGLE => Some("SINGLE"),
+        t if t == SIGHASH_ALL | ACP => Some("ALL|ANYONECANPAY"),
+        t if t == SIGHASH_NONE | ACP => Some("NONE|ANYONECANPAY"),
+        t if t == SIGHASH_SINGLE | ACP => Some("SINGLE|ANYONECANPAY"),
+        _ => None,
+    }
+}
+
+/// The assembly RPCs print for a script (Core `ScriptToAsmStr`).
+///
+/// Pushes of at most 4 bytes print as the number they encode, read without minimality
+/// rules (so `0x0100` prints `1`); longer pushes print as hex; other opcodes by name
+/// (`OP_0` is `0`, `OP_1`..`OP_16` are digits, `OP_1NEGATE` is `-1`). A push that runs
+/// past the end prints `[error]` and ends the text.
+///
+/// With `attempt_sighash_decode` (Core passes it for `scriptSig`s only), a push longer
+/// than 4 bytes that passes Core's `CheckSignatureEncoding` under `STRICTENC` (strict
+/// DER, defined sighash byte) prints without its last byte, followed by the sighash name
+/// in brackets: `...01` becomes `...[ALL]`. Keys never match that shape. A script that
+/// starts with `OP_RETURN` is left alone: its data only looks like signatures.
+pub fn script_to_asm_str(script: &Script, attempt_sighash_decode: bool) -> String {
+    let decode_sighash = attempt_sighash_decode && !script.is_unspendable();
+    let mut out = String::new();
+    for item in script.instructions() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match item {
+            Err(_) => {
+                out.push_str("[error]");
+                break;
+            }
+            Ok(Instruction::Push { data, .. }) if data.len() <= 4 => {
+                let _ = write!(out, "{}", script_num_lenient(data));
+            }
+            Ok(Instruction::Push { data, .. }) => {
+                let decoded = match data.split_last() {
+                    Some((&last, body)) if decode_sighash && is_strict_signature(data) => {
+                        sighash_to_str(last).map(|name| (body, name))
+                    }
+                    _ => None,
+                };
+                match decoded {
+                    Some((body, name)) => {
+                        push_hex(&mut out, body);
+                        let _ = write!(out, "[{name}]");
+                    }
+                    None => push_hex(&mut out, data),
+                }
+            }
+            Ok(Instruction::Op(op)) => out.push_str(op.name()),
+        }
+    }
+    out
+}
+
+/// Core's `CheckSignatureEncoding(sig, SCRIPT_VERIFY_STRICTENC)` for a non-empty push:
+/// BIP66 strict DER, then a sighash byte that, without `ANYONECANPAY`, is `ALL`, `NONE`
+/// or `SINGLE` (`IsDefinedHashtypeSignature`). `STRICTENC` does not ask for a low S.
+fn is_strict_signature(sig: &[u8]) -> bool {
+    let defined = |b: u8| {
+        let base = u32::from(b) & !SIGHASH_ANYONECANPAY;
+        (SIGHASH_ALL..=SIGHASH_SINGLE).contains(&base)
+    };
+    is_valid_signature_encoding(sig) && sig.last().is_some_and(|&b| defined(b))
+}
+
+/// A push of at most 4 bytes read as a script number without minimality rules
+/// (Core `CScriptNum(vch, false).getint()`): little-endian magnitude, sign in the top
+/// bit of the last byte. Four bytes cannot exceed `i32` in magnitude, so no clamping.
+fn script_num_lenient(data: &[u8]) -> i64 {
+    let Some((&last, _)) = data.split_last() else {
+        return 0;
+    };
+    let mut value: i64 = 0;
+    for (i, &b) in data.iter().enumerate() {
+        value |= i64::from(b) << (8 * i);
+    }
+    if last & 0x80 != 0 {
+        let sign_bit = 0x80i64 << (8 * (data.len() - 1));
+        -(value & !sign_bit)
+    } else {
+        value
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +211,64 @@ mod tests {
         assert!(parse_asm("OP_1").is_err());
         // Core names 0xb1 and 0xb2 only by their soft-fork names.
         assert!(parse_asm("NOP2").is_err());
+    }
+
+    /// A strict-DER signature (from Core's `tx_valid.json`) without its sighash byte.
+    const DER: &str = "3044022054fef135e81fce9064013e06a8cb66cd07f243d8566a11b61d118d5e6e51f14c022012ffde265aba40a77394001574759c3f0d84649881bd69c11cb32cc4db2e8be4";
+
+    fn push(data: &[u8]) -> Script {
+        Builder::new().push_slice(data).into_script()
+    }
+
+    #[test]
+    fn asm_of_outputs_and_numbers() {
+        let s = parse_asm("0 -1 1 16 0x02 0x0100 0x04 0xffffff7f 0x04 0xffffffff 0x05 0x0102030405 CHECKSIGADD 0xff").unwrap();
+        assert_eq!(
+            script_to_asm_str(&s, false),
+            "0 -1 1 16 1 2147483647 -2147483647 0102030405 OP_CHECKSIGADD OP_INVALIDOPCODE"
+        );
+        assert_eq!(script_to_asm_str(&s, false), s.to_asm_string());
+        let cut = Script::from_bytes(vec![0x76, 0x4c]);
+        assert_eq!(script_to_asm_str(&cut, true), "OP_DUP [error]");
+        assert_eq!(script_to_asm_str(&Script::new(), true), "");
+    }
+
+    #[test]
+    fn signatures_show_their_sighash_in_script_sigs() {
+        let der = hex::decode(DER).unwrap();
+        for (byte, name) in [
+            (0x01, "[ALL]"),
+            (0x02, "[NONE]"),
+            (0x03, "[SINGLE]"),
+            (0x81, "[ALL|ANYONECANPAY]"),
+            (0x82, "[NONE|ANYONECANPAY]"),
+            (0x83, "[SINGLE|ANYONECANPAY]"),
+        ] {
+            let sig = [&der[..], &[byte]].concat();
+            assert_eq!(script_to_asm_str(&push(&sig), true), format!("{DER}{name}"));
+            // Not in output scripts.
+            assert_eq!(
+                script_to_asm_str(&push(&sig), false),
+                format!("{DER}{byte:02x}")
+            );
+        }
+        // Undefined sighash bytes and broken DER stay hex.
+        for byte in [0x00, 0x04, 0x80, 0x84, 0x41] {
+            let sig = [&der[..], &[byte]].concat();
+            assert_eq!(
+                script_to_asm_str(&push(&sig), true),
+                format!("{DER}{byte:02x}")
+            );
+        }
+        let mut bad = [&der[..], &[0x01]].concat();
+        bad[0] = 0x31;
+        assert_eq!(script_to_asm_str(&push(&bad), true), hex::encode(&bad));
+        // Behind OP_RETURN, signature-shaped data is not decoded.
+        let sig = [&der[..], &[0x01]].concat();
+        let data = Builder::new()
+            .push_opcode(sou_primitives::opcodes::OP_RETURN)
+            .push_slice(&sig)
+            .into_script();
+        assert_eq!(script_to_asm_str(&data, true), format!("OP_RETURN {DER}01"));
     }
 }

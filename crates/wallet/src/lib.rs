@@ -11,6 +11,7 @@
 //! | [`builder`] | assemble the payment: recipients, change, fee, RBF, lock time |
 //! | [`sign`] | sign P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH multisig, P2TR key and script paths |
 //! | [`psbt`] | hand a transaction between signers (BIP174) |
+//! | [`descriptor`] | output descriptors (BIP380-386): checksums, parsing, inferring from scripts |
 //! | [`wallet`] | an HD wallet (BIP39 → BIP84/BIP86) that follows blocks and spends |
 //!
 //! The wallet does not validate blocks: it reads the blocks it is handed (from
@@ -43,6 +44,7 @@
 //! ```
 
 pub mod builder;
+pub mod descriptor;
 pub mod psbt;
 pub mod select;
 pub mod sign;

@@ -9,8 +9,15 @@
 //! `src/httprpc.cpp`, `src/rpc/server.cpp`.
 
 pub mod auth;
+pub(crate) mod blockchain;
+pub(crate) mod control;
+pub mod dispatch;
 pub mod format;
 pub mod help;
+pub(crate) mod mining;
+pub(crate) mod params;
+pub(crate) mod rawtransaction;
+pub mod server;
 
 use std::fmt;
 

@@ -1,0 +1,243 @@
+//! From a method name and its parameters to a handler, as Core's `CRPCTable::execute`.
+//!
+//! Every call goes the same way: find the method's row in [`help::METHODS`] (unknown:
+//! `Method not found`), turn named parameters into positions, check the count and the JSON
+//! types, then run the handler. Handlers read like table rows: parse the parameters, ask
+//! the node, shape the result with [`format`](crate::rpc::format).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Instant;
+
+use serde_json::Value;
+use sou_primitives::{BlockHash, Network};
+
+use crate::logging::LogHandle;
+use crate::node::Node;
+use crate::rpc::auth::RpcAuth;
+use crate::rpc::{blockchain, codes, control, help, mining, rawtransaction, RpcError};
+
+/// What every handler may use: the node, and the server's own state.
+pub struct Shared {
+    /// The node, locked by each handler for as long as it needs it.
+    pub node: Mutex<Node>,
+    /// Who may call.
+    pub auth: RpcAuth,
+    /// The network served.
+    pub network: Network,
+    /// When the node started (`uptime`).
+    pub started: Instant,
+    /// The logs, for the `logging` method.
+    pub log: Option<LogHandle>,
+    /// The path of `debug.log` (`getrpcinfo`).
+    pub log_path: Option<PathBuf>,
+    /// Set by `stop`.
+    stopping: AtomicBool,
+    stop_signal: tokio::sync::Notify,
+    /// The tip and its height, signalled whenever it changes (`waitfornewblock`).
+    tip: Mutex<(BlockHash, u32)>,
+    tip_changed: Condvar,
+    /// Calls running now, for `getrpcinfo`.
+    active: Mutex<BTreeMap<u64, (String, Instant)>>,
+    next_call: AtomicU64,
+}
+
+impl Shared {
+    /// The shared state of a server for `node`.
+    pub fn new(
+        node: Node,
+        auth: RpcAuth,
+        log: Option<LogHandle>,
+        log_path: Option<PathBuf>,
+    ) -> Shared {
+        let network = node.params().network;
+        let tip = (node.chain().tip(), node.chain().height());
+        Shared {
+            node: Mutex::new(node),
+            auth,
+            network,
+            started: Instant::now(),
+            log,
+            log_path,
+            stopping: AtomicBool::new(false),
+            stop_signal: tokio::sync::Notify::new(),
+            tip: Mutex::new(tip),
+            tip_changed: Condvar::new(),
+            active: Mutex::new(BTreeMap::new()),
+            next_call: AtomicU64::new(0),
+        }
+    }
+
+    /// The node, locked. A handler that panicked while holding it left the chain state as
+    /// its last completed step made it, which is consistent: carry on.
+    pub fn node(&self) -> MutexGuard<'_, Node> {
+        self.node
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Asks the server and the node to stop (the `stop` method, or a signal).
+    pub fn request_stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.stop_signal.notify_waiters();
+        self.tip_changed.notify_all();
+    }
+
+    /// True once a stop was requested.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Resolves when a stop is requested.
+    pub async fn stopped(&self) {
+        loop {
+            let notified = self.stop_signal.notified();
+            if self.is_stopping() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Tells waiting calls that the tip may have moved.
+    pub fn notify_tip(&self, node: &Node) {
+        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (node.chain().tip(), node.chain().height());
+        if *tip != now {
+            *tip = now;
+            self.tip_changed.notify_all();
+        }
+    }
+
+    /// Waits until `done(tip, height)` holds, a stop is requested, or `timeout_ms` passed
+    /// (0: no limit); returns the tip then.
+    pub fn wait_for_tip(
+        &self,
+        timeout_ms: u64,
+        mut done: impl FnMut(&BlockHash, u32) -> bool,
+    ) -> (BlockHash, u32) {
+        let deadline =
+            (timeout_ms > 0).then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms));
+        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if done(&tip.0, tip.1) || self.is_stopping() {
+                return *tip;
+            }
+            match deadline {
+                None => {
+                    tip = self
+                        .tip_changed
+                        .wait(tip)
+                        .unwrap_or_else(|p| p.into_inner());
+                }
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return *tip;
+                    }
+                    tip = self
+                        .tip_changed
+                        .wait_timeout(tip, deadline - now)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+            }
+        }
+    }
+
+    /// The calls running now, with how long each has run (`getrpcinfo`).
+    pub fn active_calls(&self) -> Vec<(String, u128)> {
+        let active = self.active.lock().unwrap_or_else(|p| p.into_inner());
+        active
+            .values()
+            .map(|(method, started)| (method.clone(), started.elapsed().as_micros()))
+            .collect()
+    }
+}
+
+/// Runs one call: Core's `CRPCTable::execute` and `RPCMethod::HandleRequest`.
+pub fn call(
+    shared: &Shared,
+    method_name: &str,
+    params: Value,
+    _wallet: Option<&str>,
+) -> Result<Value, RpcError> {
+    let method = help::method(method_name)
+        .ok_or_else(|| RpcError::new(codes::RPC_METHOD_NOT_FOUND, "Method not found"))?;
+    let params: Vec<Value> = match params {
+        Value::Array(list) => list,
+        Value::Object(named) => help::named_to_positional(method, &named)?,
+        _ => Vec::new(),
+    };
+    help::check_params(method, &params)?;
+    let id = shared.next_call.fetch_add(1, Ordering::Relaxed);
+    shared
+        .active
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, (method.name.to_string(), Instant::now()));
+    let result = run(shared, method.name, &params);
+    shared
+        .active
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+    result
+}
+
+fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
+    match name {
+        // Blockchain
+        "getbestblockhash" => blockchain::getbestblockhash(shared, p),
+        "getblock" => blockchain::getblock(shared, p),
+        "getblockchaininfo" => blockchain::getblockchaininfo(shared, p),
+        "getblockcount" => blockchain::getblockcount(shared, p),
+        "getblockhash" => blockchain::getblockhash(shared, p),
+        "getblockheader" => blockchain::getblockheader(shared, p),
+        "getchaintips" => blockchain::getchaintips(shared, p),
+        "getdeploymentinfo" => blockchain::getdeploymentinfo(shared, p),
+        "getdifficulty" => blockchain::getdifficulty(shared, p),
+        "gettxout" => blockchain::gettxout(shared, p),
+        "gettxoutsetinfo" => blockchain::gettxoutsetinfo(shared, p),
+        "invalidateblock" => blockchain::invalidateblock(shared, p),
+        "reconsiderblock" => blockchain::reconsiderblock(shared, p),
+        "preciousblock" => blockchain::preciousblock(shared, p),
+        "waitfornewblock" => blockchain::waitfornewblock(shared, p),
+        "waitforblock" => blockchain::waitforblock(shared, p),
+        "waitforblockheight" => blockchain::waitforblockheight(shared, p),
+        "verifychain" => blockchain::verifychain(shared, p),
+        "pruneblockchain" => blockchain::pruneblockchain(shared, p),
+        "syncwithvalidationinterfacequeue" => Ok(Value::Null),
+        // Raw transactions
+        "getrawtransaction" => rawtransaction::getrawtransaction(shared, p),
+        "decoderawtransaction" => rawtransaction::decoderawtransaction(shared, p),
+        "decodescript" => rawtransaction::decodescript(shared, p),
+        "createrawtransaction" => rawtransaction::createrawtransaction(shared, p),
+        // Mining and generating
+        "getblocktemplate" => mining::getblocktemplate(shared, p),
+        "submitblock" => mining::submitblock(shared, p),
+        "submitheader" => mining::submitheader(shared, p),
+        "getmininginfo" => mining::getmininginfo(shared, p),
+        "generatetoaddress" => mining::generatetoaddress(shared, p),
+        "generatetodescriptor" => mining::generatetodescriptor(shared, p),
+        "generateblock" => mining::generateblock(shared, p),
+        // Control, network, utilities
+        "getnetworkinfo" => control::getnetworkinfo(shared, p),
+        "getconnectioncount" => Ok(Value::from(0)),
+        "getpeerinfo" => Ok(Value::Array(vec![])),
+        "getrpcinfo" => control::getrpcinfo(shared, p),
+        "uptime" => control::uptime(shared, p),
+        "setmocktime" => control::setmocktime(shared, p),
+        "mockscheduler" => control::mockscheduler(shared, p),
+        "logging" => control::logging(shared, p),
+        "echo" | "echojson" => Ok(Value::Array(p.to_vec())),
+        "stop" => control::stop(shared, p),
+        "help" => control::help(shared, p),
+        other => Err(RpcError::new(
+            codes::RPC_METHOD_NOT_FOUND,
+            format!("Method not found ({other} is not implemented by sou yet)"),
+        )),
+    }
+}
