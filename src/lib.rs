@@ -12,6 +12,7 @@
 //! | [`chain`] | `sou-chain` | consensus rules, UTXO set, block tree and reorganisations |
 //! | [`miner`] | `sou-miner` | block templates and the proof-of-work search |
 //! | [`wallet`] | `sou-wallet` | coin selection, building and signing payments, PSBT, an HD wallet |
+//! | [`node`] | `sou-node` | `soud`: chain state on disk, bitcoind's JSON-RPC, the only crate doing I/O |
 //!
 //! ```
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
@@ -21,6 +22,7 @@
 pub use sou_chain as chain;
 pub use sou_keys as keys;
 pub use sou_miner as miner;
+pub use sou_node as node;
 pub use sou_primitives as primitives;
 pub use sou_script as script;
 pub use sou_wallet as wallet;

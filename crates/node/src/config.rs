@@ -306,7 +306,7 @@ impl Config {
                 )));
             }
         }
-        config.network = config.chain_from_settings().unwrap_or(Network::Mainnet);
+        config.network = config.chain_type().unwrap_or(Network::Mainnet);
         Ok(config)
     }
 
@@ -345,7 +345,10 @@ impl Config {
     fn read_config_files_inner(&mut self) -> Result<(), String> {
         self.ro_config.clear();
         self.sections.clear();
-        let conf_path = self.abs_base_path(self.conf_arg());
+        // Relative paths (the file, its includes) hang off the data directory as it was
+        // before the file could change it: Core caches that path until the files are read.
+        let base = self.datadir_base().unwrap_or_default();
+        let conf_path = abs_path_in(&base, self.conf_arg());
         self.config_path = Some(conf_path.clone());
 
         // An empty path means -noconf.
@@ -360,7 +363,7 @@ impl Config {
                 Ok(file) => {
                     let name = conf_path.display().to_string();
                     self.read_config_stream(BufReader::new(file), &name)?;
-                    self.read_included_files()?;
+                    self.read_included_files(&base)?;
                 }
                 // A missing default file is fine; one named with -conf must be readable.
                 Err(_) if self.is_set("conf") => {
@@ -382,7 +385,7 @@ impl Config {
         Ok(())
     }
 
-    fn read_included_files(&mut self) -> Result<(), String> {
+    fn read_included_files(&mut self, base: &Path) -> Result<(), String> {
         // -noincludeconf on the command line turns includes off (the parser refused
         // any other -includeconf there).
         if self.command_line.contains_key("includeconf") {
@@ -396,7 +399,7 @@ impl Config {
         let default_count = self.collect_includes("", 0, &mut names);
 
         for name in &names {
-            let path = self.abs_base_path(PathBuf::from(name));
+            let path = abs_path_in(base, PathBuf::from(name));
             if path.is_dir() {
                 return Err(format!(
                     "Included config file \"{}\" is a directory.",
@@ -894,10 +897,7 @@ impl Config {
     // AbsPathForConfigVal(.., net_specific=false): relative paths hang off the data
     // directory; empty stays empty.
     fn abs_base_path(&self, path: PathBuf) -> PathBuf {
-        if path.is_absolute() || path.as_os_str().is_empty() {
-            return path;
-        }
-        self.datadir_base().unwrap_or_default().join(path)
+        abs_path_in(&self.datadir_base().unwrap_or_default(), path)
     }
 
     // Core's UseDefaultSection.
@@ -995,10 +995,14 @@ impl Config {
         network_from_core_name(&name)
             .ok_or_else(|| ConfigError::Chain(format!("Unknown chain {name}.")))
     }
+}
 
-    fn chain_from_settings(&self) -> Option<Network> {
-        self.chain_type().ok()
+// AbsPathForConfigVal: `path` under `base` unless absolute (or empty, meaning disabled).
+fn abs_path_in(base: &Path, path: PathBuf) -> PathBuf {
+    if path.is_absolute() || path.as_os_str().is_empty() {
+        return path;
     }
+    base.join(path)
 }
 
 /// The network of a Core chain name: exactly `main`, `test`, `testnet4`, `signet`,

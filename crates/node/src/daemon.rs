@@ -21,7 +21,7 @@ use sou_primitives::network::Params;
 use sou_primitives::Network;
 
 use crate::config::Config;
-use crate::datadir::DataDir;
+use crate::datadir::{DataDir, DirLock};
 use crate::node::{Node, NodeOptions};
 use crate::rpc::auth::RpcAuth;
 use crate::rpc::dispatch::Shared;
@@ -91,19 +91,23 @@ pub fn run(args: Vec<String>) -> ExitCode {
         Ok(config) => config,
         Err(e) => return fail(e),
     };
+    if let Err(e) = config.read_config_files() {
+        return fail(e);
+    }
     if config.help_requested() {
         println!(
-            "sou daemon version v{}\n\nUsage:  soud [options]   Start sou's node (bitcoind's options)",
-            env!("CARGO_PKG_VERSION")
+            "sou daemon version v{}\n\nUsage:  soud [options]   Start sou's node (bitcoind's options)\n\n{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::options::help_listing(
+                crate::options::BITCOIND_OPTIONS,
+                config.get_bool("help-debug", false)
+            )
         );
         return ExitCode::SUCCESS;
     }
     if config.version_requested() {
         println!("sou daemon version v{}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
-    }
-    if let Err(e) = config.read_config_files() {
-        return fail(e);
     }
     let warnings = match config.check_parameters() {
         Ok(w) => w,
@@ -116,7 +120,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     if let Err(e) = datadir.create() {
         return fail(e);
     }
-    let _lock = match datadir.lock() {
+    let lock = match datadir.lock() {
         Ok(lock) => lock,
         Err(e) => return fail(e),
     };
@@ -124,15 +128,19 @@ pub fn run(args: Vec<String>) -> ExitCode {
         Ok(log) => Some(log),
         Err(e) => return fail(e),
     };
-    tracing::info!("sou version v{}", env!("CARGO_PKG_VERSION"));
-    tracing::info!("Using data directory {}", datadir.net().display());
+    // `logging::init` wrote the version, the data directory, the configuration and one
+    // line per option sou accepts but ignores.
     for warning in warnings {
         tracing::warn!("{warning}");
     }
-    for option in config.ignored_options() {
-        tracing::warn!("Option -{option} is accepted for compatibility with bitcoind but not implemented by sou: ignored");
-    }
-    match start(&config, &datadir, log) {
+    let daemon = match Daemon::open(config, datadir, lock, log) {
+        Ok(daemon) => daemon,
+        Err(message) => {
+            tracing::error!("{message}");
+            return fail(message);
+        }
+    };
+    match daemon.serve() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -141,64 +149,148 @@ pub fn run(args: Vec<String>) -> ExitCode {
     }
 }
 
-fn start(
-    config: &Config,
-    datadir: &DataDir,
-    log: Option<crate::logging::LogHandle>,
-) -> Result<(), String> {
-    let params = params_for(config)?;
-    let reindex = config.get_bool("reindex", false) || config.get_bool("reindex-chainstate", false);
-    let dbcache_mib = config.get_int("dbcache", DEFAULT_DBCACHE_MIB).max(4);
-    let options = NodeOptions {
-        params,
-        blocks_dir: datadir.blocks().to_path_buf(),
-        db_path: datadir.net().join("chainstate").join("sou.redb"),
-        dbcache_bytes: usize::try_from(dbcache_mib).unwrap_or(450) * 1_048_576,
-        flush_interval: Duration::from_secs(60),
-        txindex: config.get_bool("txindex", false),
-        fastprune: config.get_bool("fastprune", false),
-        reindex,
-        parallel_scripts: config.get_int("par", 0) != 1,
-    };
-    tracing::info!("Loading block index...");
-    let mut node = Node::open(options).map_err(|e| e.to_string())?;
-    if let Some(mocktime) = config.get("mocktime") {
-        node.set_mocktime(crate::config::atoi(&mocktime));
+/// A node with its chain state loaded and its RPC credentials written, ready to serve.
+pub struct Daemon {
+    config: Config,
+    datadir: DataDir,
+    shared: Arc<Shared>,
+    /// Held until the daemon is dropped: a second node on the same directory is refused.
+    _lock: DirLock,
+}
+
+impl Daemon {
+    /// Loads the chain state of `datadir` (locked by `lock`) as `config` says, imports
+    /// `-loadblock` files, and writes the RPC cookie (Core's `AppInitMain` up to serving).
+    pub fn open(
+        config: Config,
+        datadir: DataDir,
+        lock: DirLock,
+        log: Option<crate::logging::LogHandle>,
+    ) -> Result<Daemon, String> {
+        let params = params_for(&config)?;
+        let reindex =
+            config.get_bool("reindex", false) || config.get_bool("reindex-chainstate", false);
+        let dbcache_mib = config.get_int("dbcache", DEFAULT_DBCACHE_MIB).max(4);
+        let options = NodeOptions {
+            params,
+            blocks_dir: datadir.blocks().to_path_buf(),
+            db_path: datadir.net().join("chainstate").join("sou.redb"),
+            dbcache_bytes: usize::try_from(dbcache_mib).unwrap_or(450) * 1_048_576,
+            flush_interval: Duration::from_secs(60),
+            txindex: config.get_bool("txindex", false),
+            fastprune: config.get_bool("fastprune", false),
+            reindex,
+            parallel_scripts: config.get_int("par", 0) != 1,
+        };
+        tracing::info!("Loading block index...");
+        let mut node = Node::open(options).map_err(|e| e.to_string())?;
+        if let Some(mocktime) = config.get("mocktime") {
+            node.set_mocktime(crate::config::atoi(&mocktime));
+        }
+        for file in config.get_all("loadblock") {
+            tracing::info!("Importing blocks file {file}...");
+            let bytes = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
+            let blocks = crate::blockfiles::parse_records(&bytes, params.magic);
+            node.import(blocks).map_err(|e| e.to_string())?;
+        }
+        tracing::info!("block tree size = {}", node.chain().entries().count());
+        tracing::info!("nBestHeight = {}", node.chain().height());
+        let auth = RpcAuth::from_config(&config, &datadir).map_err(|e| e.to_string())?;
+        if let Some(pid_file) = datadir.pid_file() {
+            let _ = std::fs::write(pid_file, format!("{}\n", std::process::id()));
+        }
+        let log_path = log.as_ref().and_then(|l| l.file().map(|p| p.to_path_buf()));
+        let shared = Arc::new(Shared::new(node, auth, log, log_path));
+        Ok(Daemon {
+            config,
+            datadir,
+            shared,
+            _lock: lock,
+        })
     }
-    for file in config.get_all("loadblock") {
-        tracing::info!("Importing blocks file {file}...");
-        let bytes = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
-        let blocks = crate::blockfiles::parse_records(&bytes, params.magic);
-        node.import(blocks).map_err(|e| e.to_string())?;
+
+    /// What the RPC handlers share: the node, to use from this process.
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
     }
-    tracing::info!("block tree size = {}", node.chain().entries().count());
-    tracing::info!("nBestHeight = {}", node.chain().height());
-    if !config.get_bool("server", true) {
-        tracing::info!("RPC server disabled (-server=0)");
+
+    /// Serves RPC until `stop` or a signal, then shuts down: flushes the chain state,
+    /// removes the cookie and the pid file (Core's `Shutdown`).
+    pub fn serve(&self) -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the RPC runtime: {e}"))?;
+        let result = runtime.block_on(serve(&self.config, self.shared.clone()));
+        tracing::info!("Shutdown: In progress...");
+        let flushed = self.shared.node().flush().map_err(|e| e.to_string());
+        if let Some(cookie) = self.shared.auth.cookie_file() {
+            let _ = std::fs::remove_file(cookie);
+        }
+        if let Some(pid_file) = self.datadir.pid_file() {
+            let _ = std::fs::remove_file(pid_file);
+        }
+        runtime.shutdown_timeout(Duration::from_secs(5));
+        tracing::info!("Shutdown: done");
+        result.and(flushed)
     }
-    let auth = RpcAuth::from_config(config, datadir).map_err(|e| e.to_string())?;
-    if let Some(pid_file) = datadir.pid_file() {
-        let _ = std::fs::write(pid_file, format!("{}\n", std::process::id()));
+}
+
+/// A node serving RPC from a thread of this process (benches and tools that want no
+/// separate process): the same command line as `soud`, without logs.
+pub struct InProcessNode {
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl InProcessNode {
+    /// Starts a node with bitcoind's `args`; returns once its RPC server is listening.
+    pub fn start(args: Vec<String>) -> Result<InProcessNode, String> {
+        let mut config = Config::from_args(args).map_err(|e| e.to_string())?;
+        config.read_config_files().map_err(|e| e.to_string())?;
+        config.check_parameters().map_err(|e| e.to_string())?;
+        let datadir = DataDir::from_config(&config).map_err(|e| e.to_string())?;
+        datadir.create().map_err(|e| e.to_string())?;
+        let lock = datadir.lock().map_err(|e| e.to_string())?;
+        let daemon = Daemon::open(config, datadir, lock, None)?;
+        let shared = daemon.shared();
+        let thread = std::thread::spawn(move || daemon.serve());
+        // The listeners are bound by the thread: wait for them (five seconds at most).
+        for _ in 0..500 {
+            if shared.is_serving() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(InProcessNode {
+            shared,
+            thread: Some(thread),
+        })
     }
-    let log_path = log.as_ref().and_then(|l| l.file().map(|p| p.to_path_buf()));
-    let shared = Arc::new(Shared::new(node, auth, log, log_path));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the RPC runtime: {e}"))?;
-    let result = runtime.block_on(serve(config, shared.clone()));
-    // Shutdown: the node flushes whatever the last minute connected.
-    tracing::info!("Shutdown: In progress...");
-    let flushed = shared.node().flush().map_err(|e| e.to_string());
-    if let Some(cookie) = shared.auth.cookie_file() {
-        let _ = std::fs::remove_file(cookie);
+
+    /// The node's shared state.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
-    if let Some(pid_file) = datadir.pid_file() {
-        let _ = std::fs::remove_file(pid_file);
+
+    /// Stops the node and waits for its shutdown.
+    pub fn stop(mut self) -> Result<(), String> {
+        self.shared.request_stop();
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err("the node's thread panicked".into()),
+            None => Ok(()),
+        }
     }
-    runtime.shutdown_timeout(Duration::from_secs(5));
-    tracing::info!("Shutdown: done");
-    result.and(flushed)
+}
+
+impl Drop for InProcessNode {
+    fn drop(&mut self) {
+        self.shared.request_stop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The addresses RPC listens on: `-rpcbind` (with `-rpcallowip`), else loopback.
@@ -266,6 +358,7 @@ async fn serve(config: &Config, shared: Arc<Shared>) -> Result<(), String> {
             shared.request_stop();
         }
     };
+    shared.set_serving();
     tracing::info!("init message: Done loading");
     tokio::select! {
         () = crate::rpc::server::serve(listeners, shared.clone()) => {}

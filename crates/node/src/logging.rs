@@ -23,7 +23,7 @@
 //!
 //! Log with `tracing`; the *target* is Core's category name, the level maps one to one:
 //!
-//! ```ignore
+//! ```text
 //! tracing::info!("Using data directory {}", path.display());        // always written
 //! tracing::warn!("Invalid -rpcauth argument.");                     // "[warning] ..."
 //! tracing::error!("Unable to start HTTP server.");                  // "[error] ..."

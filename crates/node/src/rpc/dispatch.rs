@@ -35,6 +35,8 @@ pub struct Shared {
     pub log_path: Option<PathBuf>,
     /// Set by `stop`.
     stopping: AtomicBool,
+    /// Set once the RPC listeners are bound.
+    serving: AtomicBool,
     stop_signal: tokio::sync::Notify,
     /// The tip and its height, signalled whenever it changes (`waitfornewblock`).
     tip: Mutex<(BlockHash, u32)>,
@@ -62,6 +64,7 @@ impl Shared {
             log,
             log_path,
             stopping: AtomicBool::new(false),
+            serving: AtomicBool::new(false),
             stop_signal: tokio::sync::Notify::new(),
             tip: Mutex::new(tip),
             tip_changed: Condvar::new(),
@@ -83,6 +86,16 @@ impl Shared {
         self.stopping.store(true, Ordering::SeqCst);
         self.stop_signal.notify_waiters();
         self.tip_changed.notify_all();
+    }
+
+    /// Notes that the RPC listeners are bound.
+    pub fn set_serving(&self) {
+        self.serving.store(true, Ordering::SeqCst);
+    }
+
+    /// True once the RPC listeners are bound.
+    pub fn is_serving(&self) -> bool {
+        self.serving.load(Ordering::SeqCst)
     }
 
     /// True once a stop was requested.
