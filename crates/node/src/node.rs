@@ -423,14 +423,17 @@ impl Node {
             SearchOptions::default(),
             &progress,
         );
-        let tried = progress.hashes.load(std::sync::atomic::Ordering::Relaxed);
-        *max_tries = max_tries.saturating_sub(tried.max(1));
         match outcome {
             Outcome::Found(nonce) => {
+                // Core tries nonces from 0 up: the tries used are those up to this one.
+                *max_tries = max_tries.saturating_sub(u64::from(nonce) + 1);
                 template.block.header.nonce = nonce;
                 Ok(Some(template.block))
             }
-            Outcome::Exhausted | Outcome::Cancelled => Ok(None),
+            Outcome::Exhausted | Outcome::Cancelled => {
+                *max_tries = max_tries.saturating_sub(u64::from(last) + 1);
+                Ok(None)
+            }
         }
     }
 }

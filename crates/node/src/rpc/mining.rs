@@ -56,11 +56,13 @@ fn generate(
     mut tries: u64,
 ) -> Result<Value, RpcError> {
     let mut hashes = Vec::new();
-    let mut node = shared.node();
     for _ in 0..count.max(0) {
         if shared.is_stopping() {
             break;
         }
+        // The node is locked block by block, as Core takes cs_main per block: other calls
+        // are answered while a long generate runs.
+        let mut node = shared.node();
         let Some(block) = node
             .mine_block(payout, &Vec::new(), &mut tries)
             .map_err(internal)?
