@@ -95,6 +95,8 @@ pub struct Node {
     mocktime: Option<i64>,
     /// Latched to false once the tip is recent (Core's `m_cached_is_ibd`).
     in_ibd: std::cell::Cell<bool>,
+    /// Transactions from genesis up to a block, once computed (Core's `m_chain_tx_count`).
+    chain_tx: HashMap<BlockHash, u64>,
 }
 
 fn unix_now() -> i64 {
@@ -140,6 +142,7 @@ impl Node {
             last_flush: Instant::now(),
             mocktime: None,
             in_ibd: std::cell::Cell::new(true),
+            chain_tx: HashMap::new(),
         };
         if !records.is_empty() {
             tracing::info!(
@@ -330,6 +333,7 @@ impl Node {
                     self.chain.store_mut().index_transactions(*hash, &txids);
                 }
             }
+            let chain_tx = self.chain_tx_count(hash);
             if let Some(entry) = self.chain.entry(hash) {
                 let store = self.chain.store();
                 tracing::info!(
@@ -337,7 +341,7 @@ impl Node {
                     entry.height,
                     entry.header.version,
                     entry.chain_work.log2(),
-                    entry.tx_count,
+                    chain_tx,
                     format_time(i64::from(entry.header.time)),
                     store.cache_bytes() as f64 / 1_048_576.0,
                     store.cached_coins()
@@ -348,6 +352,31 @@ impl Node {
             self.maybe_flush()?;
         }
         Ok(())
+    }
+
+    /// Transactions in the chain from genesis up to and including `hash` (Core's
+    /// `m_chain_tx_count`, the `tx=` of its log lines).
+    pub fn chain_tx_count(&mut self, hash: &BlockHash) -> u64 {
+        // Walk down to a block already counted, then count back up.
+        let mut path = Vec::new();
+        let mut cursor = *hash;
+        let mut base = 0;
+        while let Some(entry) = self.chain.entry(&cursor) {
+            if let Some(count) = self.chain_tx.get(&cursor) {
+                base = *count;
+                break;
+            }
+            path.push((cursor, u64::from(entry.tx_count)));
+            if entry.height == 0 {
+                break;
+            }
+            cursor = entry.header.prev_blockhash;
+        }
+        for (block, count) in path.into_iter().rev() {
+            base += count;
+            self.chain_tx.insert(block, base);
+        }
+        base
     }
 
     /// Flushes when the coins cache passed `-dbcache` or the interval passed.
