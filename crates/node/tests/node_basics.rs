@@ -49,3 +49,73 @@ fn mine_invalidate_reconsider_stop_and_restart() {
     );
     assert!(node.debug_log().contains("UpdateTip: new best="));
 }
+
+#[test]
+fn transactions_by_txid_with_txindex_and_by_block_without() {
+    let node = TestNode::start(&["-txindex"]);
+    let hashes = node.rpc("generatetoaddress", json!([3, BURN_ADDRESS]));
+    let block = node.rpc("getblock", json!([hashes[1], 1]));
+    let txid = block["tx"][0].clone();
+    let tx = node.rpc("getrawtransaction", json!([txid, 1]));
+    assert_eq!(tx["txid"], txid);
+    assert_eq!(tx["blockhash"], hashes[1]);
+    assert_eq!(tx["confirmations"], 2);
+    let raw = node.rpc("getrawtransaction", json!([txid]));
+    let decoded = node.rpc("decoderawtransaction", json!([raw]));
+    assert_eq!(decoded["txid"], txid);
+    // The coinbase output is unspent, worth 50 BTC, immature but in the UTXO set.
+    let out = node.rpc("gettxout", json!([txid, 0]));
+    assert_eq!(out["coinbase"], true);
+    assert_eq!(out["confirmations"], 2);
+    assert_eq!(out["value"].to_string(), "50.00000000");
+    drop(node);
+
+    let plain = TestNode::start(&[]);
+    let hashes = plain.rpc("generatetoaddress", json!([2, BURN_ADDRESS]));
+    let txid = plain.rpc("getblock", json!([hashes[1], 1]))["tx"][0].clone();
+    let err = plain.call("getrawtransaction", json!([txid])).unwrap_err();
+    assert_eq!(err.code, -5);
+    assert_eq!(
+        err.message,
+        "No such mempool transaction. Use -txindex or provide a block hash to enable \
+         blockchain transaction queries. Use gettransaction for wallet transactions."
+    );
+    let found = plain.rpc("getrawtransaction", json!([txid, true, hashes[1]]));
+    assert_eq!(found["in_active_chain"], true);
+    // createrawtransaction builds what decoderawtransaction reads back.
+    let hex = plain.rpc(
+        "createrawtransaction",
+        json!([[{"txid": txid, "vout": 0}], [{BURN_ADDRESS: 49.9999}]]),
+    );
+    let decoded = plain.rpc("decoderawtransaction", json!([hex]));
+    assert_eq!(decoded["vin"][0]["txid"], txid);
+    assert_eq!(decoded["vin"][0]["sequence"], 4_294_967_293u64);
+    assert_eq!(decoded["vout"][0]["value"].to_string(), "49.99990000");
+    assert_eq!(decoded["vout"][0]["scriptPubKey"]["address"], BURN_ADDRESS);
+}
+
+#[test]
+fn mines_for_an_outside_miner_and_takes_its_blocks() {
+    let node = TestNode::start(&[]);
+    node.rpc("generatetoaddress", json!([1, BURN_ADDRESS]));
+    let template = node.rpc("getblocktemplate", json!([{"rules": ["segwit"]}]));
+    assert_eq!(template["height"], 2);
+    assert_eq!(template["coinbasevalue"], 5_000_000_000u64);
+    assert!(template["default_witness_commitment"].is_string());
+    // Without the segwit rule, Core's refusal.
+    let err = node
+        .call("getblocktemplate", json!([{"rules": []}]))
+        .unwrap_err();
+    assert_eq!(err.code, -8);
+    // generateblock with no transactions, then submitblock of a duplicate.
+    let made = node.rpc("generateblock", json!([BURN_ADDRESS, [], false]));
+    let submitted = node.rpc("submitblock", json!([made["hex"]]));
+    assert!(submitted.is_null(), "{submitted}");
+    assert_eq!(node.rpc("submitblock", json!([made["hex"]])), "duplicate");
+    assert_eq!(node.rpc("getbestblockhash", json!([])), made["hash"]);
+    let err = node.call("submitblock", json!(["00"])).unwrap_err();
+    assert_eq!(
+        (err.code, err.message.as_str()),
+        (-22, "Block decode failed")
+    );
+}
