@@ -579,6 +579,7 @@ impl Tree {
             height: e.height,
             time: e.header.time,
             bits: e.header.bits,
+            version: e.header.version,
         })
     }
 

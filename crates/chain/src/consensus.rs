@@ -582,6 +582,8 @@ pub struct AncestorInfo {
     pub time: u32,
     /// Its nBits.
     pub bits: CompactTarget,
+    /// Its header version, whose bits signal BIP9 deployments ([`crate::versionbits`]).
+    pub version: i32,
 }
 
 /// The chain a new block builds on: its tip and any ancestor by height.

@@ -12,6 +12,7 @@ pub mod chainstate;
 pub mod coinstats;
 pub mod consensus;
 pub mod store;
+pub mod versionbits;
 
 pub use chainstate::{Chainstate, ConnectOptions, UtxoSet};
 pub use consensus::{check_block, check_transaction, BlockError, BlockErrorKind, TxError};

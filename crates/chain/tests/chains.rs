@@ -179,6 +179,7 @@ fn info(height: u32, time: u32, bits: u32) -> AncestorInfo {
         height,
         time,
         bits: CompactTarget::from_consensus(bits),
+        version: 0x2000_0000,
     }
 }
 

@@ -9,11 +9,12 @@
 //!
 //! The coinbase starts with the height (BIP34) and an extra nonce the miner changes when
 //! all 2^32 header nonces fail; it pays subsidy plus fees to the miner and commits to the
-//! witnesses (BIP141). The header takes the time (after the median time past) and the
+//! witnesses (BIP141). The header takes the version that signals the BIP9 deployments
+//! under way ([`compute_block_version`]), the time (after the median time past) and the
 //! nBits the difficulty rules require.
 //!
 //! References: Core `src/node/miner.cpp` (`BlockAssembler::CreateNewBlock`,
-//! `addPackageTxs`), `src/consensus/merkle.cpp`; BIP34, BIP141.
+//! `addPackageTxs`), `src/consensus/merkle.cpp`; BIP9, BIP34, BIP141.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +22,7 @@ use sou_chain::consensus::{
     bip34_height_script, block_subsidy, median_time_past, next_work_required, AncestorView,
     MAX_BLOCK_SIGOPS_COST,
 };
+use sou_chain::versionbits::compute_block_version;
 use sou_primitives::block::{compute_witness_commitment, BlockHeader, WITNESS_COMMITMENT_HEADER};
 use sou_primitives::network::Params;
 use sou_primitives::{
@@ -231,7 +233,8 @@ pub fn build_template<V: AncestorView + ?Sized, S: TransactionSource + ?Sized>(
     txdata.extend(chosen.into_iter().map(|c| c.tx));
     let mut block = Block {
         header: BlockHeader {
-            version: 0x2000_0000,
+            // BIP9: the top bits 001 and the bits of the deployments still signalling.
+            version: compute_block_version(view, params),
             prev_blockhash: prev.hash,
             merkle_root: Default::default(),
             time,

@@ -43,10 +43,7 @@ fn mine_invalidate_reconsider_stop_and_restart() {
     assert_eq!(node.rpc("getbestblockhash", json!([])), hashes[100]);
     let block = node.rpc("getblock", json!([hashes[100], 2]));
     assert_eq!(block["height"], 101);
-    assert_eq!(
-        block["tx"][0]["vin"][0]["coinbase"].as_str().is_some(),
-        true
-    );
+    assert!(block["tx"][0]["vin"][0]["coinbase"].as_str().is_some());
     assert!(node.debug_log().contains("UpdateTip: new best="));
 }
 

@@ -19,8 +19,14 @@
 //! (P2SH) is older than that scheme: Core applies it from genesis, skipping the one
 //! historic block that broke it, and likewise exempts one mainnet block from taproot.
 //!
-//! References: Core `src/kernel/chainparams.cpp`, `src/consensus/params.h`; BIP90, BIP94,
-//! BIP325.
+//! A soft fork still being deployed is a [`Bip9Deployment`]: miners signal readiness with
+//! a bit of the block version, and once enough blocks of one period do, the rules lock in
+//! (BIP9; the state machine is `sou_chain::versionbits`). Core keeps one such deployment
+//! for testing the machinery, `testdummy` on bit 28: never started on the public
+//! networks, started from genesis on regtest with 144-block periods.
+//!
+//! References: Core `src/kernel/chainparams.cpp`, `src/consensus/params.h`
+//! (`BIP9Deployment`); BIP9, BIP90, BIP94, BIP325.
 
 use core::fmt;
 use core::str::FromStr;
@@ -130,21 +136,51 @@ impl Activation {
     }
 }
 
-/// A BIP9 deployment: which version bit signals it, and when.
+/// A BIP9 deployment: which version bit signals it, and when (Core `BIP9Deployment`).
+///
+/// Times are compared with the median time past of the last block of a period, so that
+/// every block of a period shares one state. `start_time` also takes two markers:
+/// [`Bip9Deployment::ALWAYS_ACTIVE`] and [`Bip9Deployment::NEVER_ACTIVE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bip9Deployment {
-    /// The version bit.
+    /// The version bit (0 to 28).
     pub bit: u8,
     /// Median time past from which signalling counts.
     pub start_time: i64,
     /// Median time past after which it fails if not locked in.
     pub timeout: i64,
-    /// The earliest height at which it may activate.
+    /// The earliest height at which it may activate (BIP341's "minimum activation
+    /// height", added for taproot's Speedy Trial); activation still waits for a period
+    /// boundary.
     pub min_activation_height: u32,
     /// Signalling blocks needed in one period.
     pub threshold: u32,
     /// Blocks in a signalling period.
     pub period: u32,
+}
+
+impl Bip9Deployment {
+    /// `timeout` meaning "never times out" (Core `NO_TIMEOUT`).
+    pub const NO_TIMEOUT: i64 = i64::MAX;
+    /// `start_time` meaning "active from genesis, no signalling" (Core `ALWAYS_ACTIVE`).
+    pub const ALWAYS_ACTIVE: i64 = -1;
+    /// `start_time` meaning "never active" (Core `NEVER_ACTIVE`): the deployment is
+    /// present in the code but not deployed on this network, and RPCs leave it out.
+    pub const NEVER_ACTIVE: i64 = -2;
+
+    /// Can it ever become active here (Core `DeploymentEnabled`)?
+    pub const fn is_enabled(&self) -> bool {
+        self.start_time != Self::NEVER_ACTIVE
+    }
+
+    /// The version bit as a mask (Core `VersionBitsConditionChecker::Mask`); 0 for a bit
+    /// beyond the 32 of a version.
+    pub const fn mask(&self) -> u32 {
+        match 1u32.checked_shl(self.bit as u32) {
+            Some(mask) => mask,
+            None => 0,
+        }
+    }
 }
 
 /// The soft forks whose rules depend on height, and their exceptions.
@@ -170,6 +206,9 @@ pub struct Deployments {
     /// The one block exempt from taproot's rules, if any (checked with P2SH and WITNESS
     /// only; Core `script_flag_exceptions`).
     pub taproot_exception: Option<BlockHash>,
+    /// BIP9 `testdummy` (bit 28): a deployment with no rules, to exercise version bits
+    /// (Core `DEPLOYMENT_TESTDUMMY`).
+    pub testdummy: Bip9Deployment,
 }
 
 /// Everything that distinguishes one network from another.
@@ -377,6 +416,19 @@ const fn pow_limit(leading_zero_bytes: usize, first: [u8; 3], rest: u8) -> Targe
 
 const MAINNET_TESTNET_LIMIT: Target = pow_limit(4, [0xff, 0xff, 0xff], 0xff);
 
+/// `testdummy` as Core defines it on the public networks: bit 28, never started, with
+/// the network's threshold out of 2016 blocks.
+const fn testdummy_never_active(threshold: u32) -> Bip9Deployment {
+    Bip9Deployment {
+        bit: 28,
+        start_time: Bip9Deployment::NEVER_ACTIVE,
+        timeout: Bip9Deployment::NO_TIMEOUT,
+        min_activation_height: 0,
+        threshold,
+        period: 2016,
+    }
+}
+
 const TAPROOT_BIP9_MAINNET: Bip9Deployment = Bip9Deployment {
     bit: 2,
     start_time: 1_619_222_400,
@@ -419,6 +471,8 @@ pub static MAINNET: Params = Params {
         taproot_exception: Some(BlockHash::from_display_hex_const(
             "0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad",
         )),
+        // 90%.
+        testdummy: testdummy_never_active(1815),
     },
     addresses: MAINNET_ADDRESSES,
     signet_challenge: None,
@@ -457,6 +511,8 @@ pub static TESTNET3: Params = Params {
             ..TAPROOT_BIP9_MAINNET
         }),
         taproot_exception: None,
+        // 75%, as test networks use.
+        testdummy: testdummy_never_active(1512),
     },
     addresses: TEST_ADDRESSES,
     signet_challenge: None,
@@ -477,12 +533,16 @@ pub static TESTNET4: Params = Params {
     allow_min_difficulty_blocks: true,
     no_retargeting: false,
     enforce_bip94: true,
-    deployments: ALWAYS_FROM_BLOCK_1,
+    deployments: Deployments {
+        testdummy: testdummy_never_active(1512),
+        ..ALWAYS_FROM_BLOCK_1
+    },
     addresses: TEST_ADDRESSES,
     signet_challenge: None,
 };
 
-/// Testnet4 and signet: every buried fork from block 1, taproot always.
+/// Testnet4 and signet: every buried fork from block 1, taproot always (each sets its own
+/// `testdummy` threshold).
 const ALWAYS_FROM_BLOCK_1: Deployments = Deployments {
     bip16_exception: None,
     bip34_height: 1,
@@ -493,6 +553,7 @@ const ALWAYS_FROM_BLOCK_1: Deployments = Deployments {
     segwit_height: 1,
     taproot: Activation::Height(0),
     taproot_exception: None,
+    testdummy: testdummy_never_active(1512),
 };
 
 /// The default signet's challenge: a 1-of-2 bare multisig.
@@ -520,7 +581,11 @@ pub static SIGNET: Params = Params {
     allow_min_difficulty_blocks: false,
     no_retargeting: false,
     enforce_bip94: false,
-    deployments: ALWAYS_FROM_BLOCK_1,
+    deployments: Deployments {
+        // 90%, as on mainnet.
+        testdummy: testdummy_never_active(1815),
+        ..ALWAYS_FROM_BLOCK_1
+    },
     addresses: TEST_ADDRESSES,
     signet_challenge: Some(&SIGNET_CHALLENGE),
 };
@@ -550,6 +615,17 @@ pub static REGTEST: Params = Params {
         segwit_height: 0,
         taproot: Activation::Height(0),
         taproot_exception: None,
+        // Started from genesis (median time past is never below 0), never times out;
+        // periods of 144 blocks instead of 2016, so that tests reach every state quickly.
+        testdummy: Bip9Deployment {
+            bit: 28,
+            start_time: 0,
+            timeout: Bip9Deployment::NO_TIMEOUT,
+            min_activation_height: 0,
+            // 75%.
+            threshold: 108,
+            period: 144,
+        },
     },
     addresses: AddressParams {
         bech32_hrp: "bcrt",

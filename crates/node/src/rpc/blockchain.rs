@@ -255,14 +255,16 @@ pub fn getdeploymentinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
         None => node.chain().tip(),
     };
     let entry = node.chain().entry(&hash).ok_or_else(not_found)?;
+    let branch = node.chain().branch(hash).ok_or_else(not_found)?;
     let params = node.params();
     let d = &params.deployments;
-    // The rules of the block after `hash`.
-    let next = entry.height + 1;
-    let flags = block_script_flags(next, &BlockHash::from_byte_array([0; 32]), params);
+    // The script flags of this block itself (Core `GetBlockScriptFlags(*blockindex)`),
+    // the deployments' states as of the block after it.
+    let flags = block_script_flags(entry.height, &hash, params);
     let mut names: Vec<String> = flags.to_string().split(',').map(str::to_string).collect();
     names.retain(|n| !n.is_empty() && n != "NONE");
     names.sort();
+    let next = entry.height + 1;
     let buried = |height: u32| {
         json!({
             "type": "buried",
@@ -276,6 +278,57 @@ pub fn getdeploymentinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
     deployments.insert("bip65".into(), buried(d.bip65_height));
     deployments.insert("csv".into(), buried(d.csv_height));
     deployments.insert("segwit".into(), buried(d.segwit_height));
+    // BIP9 deployments, as Core's `SoftForkDescPushBack`: those never active on this
+    // network are left out; `bit`, `statistics` and `signalling` appear only while the
+    // bit is being counted (STARTED, LOCKED_IN).
+    for deployment in sou_chain::versionbits::Deployment::ALL {
+        let dep = deployment.params(params);
+        if !dep.is_enabled() {
+            continue;
+        }
+        let info = sou_chain::versionbits::info(&branch, entry.height, dep);
+        let mut bip9 = Map::new();
+        if info.stats.is_some() {
+            bip9.insert("bit".into(), dep.bit.into());
+        }
+        bip9.insert("start_time".into(), dep.start_time.into());
+        bip9.insert("timeout".into(), dep.timeout.into());
+        bip9.insert(
+            "min_activation_height".into(),
+            dep.min_activation_height.into(),
+        );
+        bip9.insert("status".into(), info.current_state.name().into());
+        bip9.insert("since".into(), info.since.into());
+        bip9.insert("status_next".into(), info.next_state.name().into());
+        if let Some(stats) = &info.stats {
+            let mut statistics = Map::new();
+            statistics.insert("period".into(), stats.period.into());
+            statistics.insert("elapsed".into(), stats.elapsed.into());
+            statistics.insert("count".into(), stats.count.into());
+            if stats.threshold > 0 || stats.possible {
+                statistics.insert("threshold".into(), stats.threshold.into());
+                statistics.insert("possible".into(), stats.possible.into());
+            }
+            bip9.insert("statistics".into(), Value::Object(statistics));
+            let signalling: String = stats
+                .signalling
+                .iter()
+                .map(|&s| if s { '#' } else { '-' })
+                .collect();
+            bip9.insert("signalling".into(), signalling.into());
+        }
+        let mut rv = Map::new();
+        rv.insert("type".into(), "bip9".into());
+        // Active when the rules apply to the next block (the height may be its own).
+        let mut active = false;
+        if let Some(height) = info.active_since {
+            rv.insert("height".into(), height.into());
+            active = height <= next;
+        }
+        rv.insert("active".into(), active.into());
+        rv.insert("bip9".into(), Value::Object(bip9));
+        deployments.insert(deployment.name().into(), Value::Object(rv));
+    }
     Ok(json!({
         "hash": hash.to_string(),
         "height": entry.height,

@@ -370,11 +370,55 @@ pub fn getblocktemplate(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
         .witness_commitment_index()
         .map(|i| hex::encode(block.txdata[0].output[i].script_pubkey.as_bytes()));
     let mtp = node.median_time_past(&tip);
+    // BIP9 "Getblocktemplate changes": deployments under way are offered in
+    // `vbavailable` (name to bit), active ones join `rules`. A rule written with `!`
+    // changes what a block may contain: its bit is left out of the default version for
+    // a client that did not list it, and once active such a client is refused.
+    let branch = node
+        .chain()
+        .branch(tip)
+        .ok_or_else(|| RpcError::misc("no tip"))?;
+    let gbt = sou_chain::versionbits::gbt_status(&branch, node.params());
+    let rule_name = |d: sou_chain::versionbits::Deployment| {
+        if d.gbt_optional_rule() {
+            d.name().to_string()
+        } else {
+            format!("!{}", d.name())
+        }
+    };
+    let client_knows = |d: sou_chain::versionbits::Deployment| rules.iter().any(|r| r == d.name());
+    // The bits are masks of bit 28 or lower: the same pattern as an i32.
+    let mask = |d: sou_chain::versionbits::Deployment| d.params(node.params()).mask() as i32;
+    let mut version = block.header.version;
+    let mut vbavailable = Map::new();
+    for &d in &gbt.signalling {
+        vbavailable.insert(rule_name(d), d.params(node.params()).bit.into());
+        if !d.gbt_optional_rule() && !client_knows(d) {
+            version &= !mask(d);
+        }
+    }
+    for &d in &gbt.locked_in {
+        version |= mask(d);
+        vbavailable.insert(rule_name(d), d.params(node.params()).bit.into());
+        if !d.gbt_optional_rule() && !client_knows(d) {
+            version &= !mask(d);
+        }
+    }
+    let mut block_rules = vec!["csv".to_string(), "!segwit".into(), "taproot".into()];
+    for &d in &gbt.active {
+        block_rules.push(rule_name(d));
+        if !d.gbt_optional_rule() && !client_knows(d) {
+            return Err(RpcError::invalid_parameter(format!(
+                "Support for '{}' rule requires explicit client support",
+                d.name()
+            )));
+        }
+    }
     let mut r = Map::new();
     r.insert("capabilities".into(), json!(["proposal"]));
-    r.insert("version".into(), block.header.version.into());
-    r.insert("rules".into(), json!(["csv", "!segwit", "taproot"]));
-    r.insert("vbavailable".into(), json!({}));
+    r.insert("version".into(), version.into());
+    r.insert("rules".into(), json!(block_rules));
+    r.insert("vbavailable".into(), Value::Object(vbavailable));
     r.insert("vbrequired".into(), 0.into());
     r.insert("previousblockhash".into(), tip.to_string().into());
     r.insert("transactions".into(), json!([]));
