@@ -97,6 +97,9 @@ pub struct Node {
     in_ibd: std::cell::Cell<bool>,
     /// Transactions from genesis up to a block, once computed (Core's `m_chain_tx_count`).
     chain_tx: HashMap<BlockHash, u64>,
+    /// Core's mempool counter `nTransactionsUpdated`, which its templates' `longpollid`
+    /// ends with: 1 for the tip loaded at start, then one per block connected.
+    updates: u64,
 }
 
 fn unix_now() -> i64 {
@@ -143,6 +146,7 @@ impl Node {
             mocktime: None,
             in_ibd: std::cell::Cell::new(true),
             chain_tx: HashMap::new(),
+            updates: 1,
         };
         if !records.is_empty() {
             tracing::info!(
@@ -327,6 +331,7 @@ impl Node {
             tracing::debug!(target: "validation", "DisconnectTip: block {hash} disconnected");
         }
         for hash in &outcome.connected {
+            self.updates += 1;
             if self.options.txindex {
                 if let Some(block) = self.chain.block(hash).map_err(NodeError::Store)? {
                     let txids: Vec<_> = block.txdata.iter().map(|tx| tx.compute_txid()).collect();
@@ -352,6 +357,11 @@ impl Node {
             self.maybe_flush()?;
         }
         Ok(())
+    }
+
+    /// Core's `nTransactionsUpdated` (the end of a template's `longpollid`).
+    pub fn transactions_updated(&self) -> u64 {
+        self.updates
     }
 
     /// Transactions in the chain from genesis up to and including `hash` (Core's

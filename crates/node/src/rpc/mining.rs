@@ -426,7 +426,7 @@ pub fn getblocktemplate(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
     r.insert("coinbasevalue".into(), coinbase_value.to_sat().into());
     r.insert(
         "longpollid".into(),
-        format!("{tip}{}", node.chain().height()).into(),
+        format!("{tip}{}", node.transactions_updated()).into(),
     );
     r.insert("target".into(), target_hex(&node, block.header.bits).into());
     r.insert("mintime".into(), (mtp + 1).into());
