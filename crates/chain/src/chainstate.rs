@@ -905,19 +905,19 @@ impl<S: ChainStore> Chainstate<S> {
         &mut self,
         block: &Block,
     ) -> Result<Option<BlockHash>, ChainError<S::Error>> {
+        // Core's ProcessNewBlock checks the block on its own first: a block failing here
+        // never enters the tree (another peer may send the right transactions under the
+        // same header, or the header itself is bad).
+        check_block(block, self.params, CheckBlockOptions::default())?;
         let hash = self.accept_header(&block.header)?;
         if self.tree.entries.get(&hash).is_some_and(|e| e.has_data) {
             return Ok(None);
         }
-        let checked =
-            check_block(block, self.params, CheckBlockOptions::default()).and_then(|()| {
-                let branch = Branch {
-                    tree: &self.tree,
-                    tip: block.header.prev_blockhash,
-                };
-                contextual_check_block(block, &branch, self.params)
-            });
-        if let Err(e) = checked {
+        let branch = Branch {
+            tree: &self.tree,
+            tip: block.header.prev_blockhash,
+        };
+        if let Err(e) = contextual_check_block(block, &branch, self.params) {
             // A mutated block says nothing about its header, which another peer may send
             // with the right transactions.
             if e.kind() != BlockErrorKind::Mutated {

@@ -97,6 +97,9 @@ pub struct Node {
     in_ibd: std::cell::Cell<bool>,
     /// Transactions from genesis up to a block, once computed (Core's `m_chain_tx_count`).
     chain_tx: HashMap<BlockHash, u64>,
+    /// The best header, once found (Core's `m_best_header`); `None` after the tree's marks
+    /// changed, to be found again.
+    best_header: std::cell::Cell<Option<(BlockHash, u32)>>,
     /// Core's mempool counter `nTransactionsUpdated`, which its templates' `longpollid`
     /// ends with: 1 for the tip loaded at start, then one per block connected.
     updates: u64,
@@ -147,6 +150,7 @@ impl Node {
             in_ibd: std::cell::Cell::new(true),
             chain_tx: HashMap::new(),
             updates: 1,
+            best_header: std::cell::Cell::new(None),
         };
         if !records.is_empty() {
             tracing::info!(
@@ -262,7 +266,9 @@ impl Node {
             return Ok(BlockVerdict::Duplicate);
         }
         let started = Instant::now();
-        match self.chain.process_block(block) {
+        let result = self.chain.process_block(block);
+        self.note_header(&hash);
+        match result {
             Ok(outcome) => {
                 self.after_connect(&outcome)?;
                 tracing::debug!(
@@ -286,6 +292,9 @@ impl Node {
     /// Takes in a header alone (`submitheader`, Core `ProcessNewBlockHeaders`).
     pub fn submit_header(&mut self, header: &BlockHeader) -> Result<BlockHash, BlockError> {
         let result = self.chain.accept_header(header);
+        if let Ok(hash) = &result {
+            self.note_header(hash);
+        }
         if let Err(e) = &result {
             tracing::info!("ERROR: AcceptBlockHeader: {}, {e}", e.reject_reason());
         }
@@ -295,6 +304,7 @@ impl Node {
     /// `invalidateblock`.
     pub fn invalidate_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
         let outcome = self.chain.invalidate_block(hash)?;
+        self.best_header.set(None);
         tracing::info!("InvalidateBlock: block {hash} marked invalid by hand");
         self.after_connect(&outcome)
     }
@@ -302,6 +312,7 @@ impl Node {
     /// `reconsiderblock`.
     pub fn reconsider_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
         let outcome = self.chain.reconsider_block(hash)?;
+        self.best_header.set(None);
         self.after_connect(&outcome)
     }
 
@@ -313,6 +324,9 @@ impl Node {
 
     /// Logs the moves of the tip, indexes transactions, flushes when it is time.
     fn after_connect(&mut self, outcome: &ProcessOutcome) -> Result<(), NodeError> {
+        if !outcome.invalid.is_empty() {
+            self.best_header.set(None);
+        }
         for (hash, error) in &outcome.invalid {
             tracing::info!(
                 "ERROR: ConnectTip: ConnectBlock {hash} failed, {}, {error}",
@@ -328,7 +342,10 @@ impl Node {
             }
         }
         for hash in &outcome.disconnected {
-            tracing::debug!(target: "validation", "DisconnectTip: block {hash} disconnected");
+            // Core's DisconnectTip logs the tip it steps back to.
+            if let Some(prev) = self.chain.entry(hash).map(|e| e.header.prev_blockhash) {
+                self.log_update_tip(&prev);
+            }
         }
         for hash in &outcome.connected {
             self.updates += 1;
@@ -338,25 +355,80 @@ impl Node {
                     self.chain.store_mut().index_transactions(*hash, &txids);
                 }
             }
-            let chain_tx = self.chain_tx_count(hash);
-            if let Some(entry) = self.chain.entry(hash) {
-                let store = self.chain.store();
-                tracing::info!(
-                    "UpdateTip: new best={hash} height={} version=0x{:08x} log2_work={:.6} tx={} date='{}' progress=1.000000 cache={:.1}MiB({}txo)",
-                    entry.height,
-                    entry.header.version,
-                    entry.chain_work.log2(),
-                    chain_tx,
-                    format_time(i64::from(entry.header.time)),
-                    store.cache_bytes() as f64 / 1_048_576.0,
-                    store.cached_coins()
-                );
-            }
+            self.log_update_tip(hash);
         }
+        // Core's UpdateIBDStatus, after the tip moved: latch out of initial block download.
+        self.is_initial_block_download();
         if !outcome.connected.is_empty() || !outcome.disconnected.is_empty() {
             self.maybe_flush()?;
         }
         Ok(())
+    }
+
+    /// The most-work header not known to be invalid (Core's `m_best_header`); the active
+    /// tip among headers of equal work.
+    pub fn best_header(&self) -> (BlockHash, u32) {
+        if let Some(best) = self.best_header.get() {
+            return best;
+        }
+        let tip = self.chain.tip();
+        let mut best = (tip, self.chain.entry(&tip));
+        for (hash, entry) in self.chain.entries() {
+            if entry.is_failed() {
+                continue;
+            }
+            if best.1.is_none_or(|b| entry.chain_work > b.chain_work) {
+                best = (*hash, Some(entry));
+            }
+        }
+        let best = (best.0, best.1.map_or(0, |e| e.height));
+        self.best_header.set(Some(best));
+        best
+    }
+
+    /// Takes a newly accepted header into account for the best header.
+    fn note_header(&self, hash: &BlockHash) {
+        let (Some(best), Some(entry)) = (self.best_header.get(), self.chain.entry(hash)) else {
+            return;
+        };
+        let more_work = self
+            .chain
+            .entry(&best.0)
+            .is_none_or(|b| entry.chain_work > b.chain_work);
+        if more_work && !entry.is_failed() {
+            self.best_header.set(Some((*hash, entry.height)));
+        }
+    }
+
+    /// Core's `GuessVerificationProgress`: the share of all transactions up to now that the
+    /// chain up to `hash` holds, estimated from the network's recorded transaction rate.
+    pub fn verification_progress(&mut self, hash: &BlockHash) -> f64 {
+        let chain_tx = self.chain_tx_count(hash);
+        let Some(entry) = self.chain.entry(hash) else {
+            return 0.0;
+        };
+        if chain_tx == 0 {
+            return 0.0;
+        }
+        let data = chain_tx_data(self.params().network);
+        let now = self.now();
+        let block_time = i64::from(entry.header.time);
+        let (_, best_height) = self.best_header();
+        // Near the tip, count from the best header's height rather than the miner's
+        // clock, so that the value is exactly 1 when caught up.
+        let block_time = if (now - block_time).abs() <= 2 * 60 * 60 && best_height >= entry.height
+        {
+            now - i64::from(best_height - entry.height)
+                * i64::from(self.params().pow_target_spacing)
+        } else {
+            block_time
+        };
+        let total = if chain_tx <= data.tx_count {
+            data.tx_count as f64 + (now - data.time) as f64 * data.tx_rate
+        } else {
+            chain_tx as f64 + (now - block_time) as f64 * data.tx_rate
+        };
+        (chain_tx as f64 / total).min(1.0)
     }
 
     /// Core's `nTransactionsUpdated` (the end of a template's `longpollid`).
@@ -387,6 +459,26 @@ impl Node {
             self.chain_tx.insert(block, base);
         }
         base
+    }
+
+    /// Core's `UpdateTip` log line for a new tip.
+    fn log_update_tip(&mut self, hash: &BlockHash) {
+        let chain_tx = self.chain_tx_count(hash);
+        let progress = self.verification_progress(hash);
+        let Some(entry) = self.chain.entry(hash) else {
+            return;
+        };
+        let store = self.chain.store();
+        tracing::info!(
+            "UpdateTip: new best={hash} height={} version=0x{:08x} log2_work={:.6} tx={} date='{}' progress={progress:.6} cache={:.1}MiB({}txo)",
+            entry.height,
+            entry.header.version,
+            entry.chain_work.log2(),
+            chain_tx,
+            format_time(i64::from(entry.header.time)),
+            store.cache_bytes() as f64 / 1_048_576.0,
+            store.cached_coins()
+        );
     }
 
     /// Flushes when the coins cache passed `-dbcache` or the interval passed.
@@ -474,6 +566,50 @@ impl Node {
                 Ok(None)
             }
         }
+    }
+}
+
+/// What Core's chain parameters record of a network's transaction history, to estimate
+/// verification progress (`ChainTxData`).
+struct ChainTxData {
+    /// When the count was taken (UNIX time).
+    time: i64,
+    /// Transactions up to then.
+    tx_count: u64,
+    /// Transactions per second since.
+    tx_rate: f64,
+}
+
+/// Core v31's `chainTxData` of each network (src/kernel/chainparams.cpp).
+fn chain_tx_data(network: sou_primitives::Network) -> ChainTxData {
+    use sou_primitives::Network;
+    match network {
+        Network::Mainnet => ChainTxData {
+            time: 1_772_055_173,
+            tx_count: 1_315_805_869,
+            tx_rate: 5.401_110_064_961_22,
+        },
+        Network::Testnet3 => ChainTxData {
+            time: 1_772_051_651,
+            tx_count: 536_108_416,
+            tx_rate: 0.026_914_790_162_571_17,
+        },
+        Network::Testnet4 => ChainTxData {
+            time: 1_772_013_387,
+            tx_count: 14_191_421,
+            tx_rate: 0.018_485_795_795_284_12,
+        },
+        Network::Signet => ChainTxData {
+            time: 1_772_055_248,
+            tx_count: 28_676_833,
+            tx_rate: 0.067_366_234_363_389_29,
+        },
+        // Regtest: no history, a non-zero rate "to make it testable", as Core says.
+        Network::Regtest => ChainTxData {
+            time: 0,
+            tx_count: 0,
+            tx_rate: 0.001,
+        },
     }
 }
 

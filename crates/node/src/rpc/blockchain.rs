@@ -127,14 +127,16 @@ pub fn getblock(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
 }
 
 pub fn getblockchaininfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
-    let node = shared.node();
+    let mut node = shared.node();
+    let tip = node.chain().tip();
+    let progress = node.verification_progress(&tip);
     let chain = node.chain();
     let tip = chain.tip();
     let entry = chain.entry(&tip).ok_or_else(not_found)?;
     let mut r = Map::new();
     r.insert("chain".into(), node.params().network.core_name().into());
     r.insert("blocks".into(), chain.height().into());
-    r.insert("headers".into(), best_header_height(&node).into());
+    r.insert("headers".into(), node.best_header().1.into());
     r.insert("bestblockhash".into(), tip.to_string().into());
     r.insert(
         "bits".into(),
@@ -147,7 +149,7 @@ pub fn getblockchaininfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError
     );
     r.insert("time".into(), entry.header.time.into());
     r.insert("mediantime".into(), node.median_time_past(&tip).into());
-    r.insert("verificationprogress".into(), format::double(1.0));
+    r.insert("verificationprogress".into(), format::double(progress));
     r.insert(
         "initialblockdownload".into(),
         node.is_initial_block_download().into(),
@@ -163,20 +165,6 @@ pub fn getblockchaininfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError
     }
     r.insert("warnings".into(), json!([]));
     Ok(Value::Object(r))
-}
-
-/// The height of the most-work header not known invalid (Core's `m_best_header`).
-fn best_header_height(node: &Node) -> i64 {
-    let mut best: Option<&BlockEntry> = None;
-    for (_, entry) in node.chain().entries() {
-        if entry.is_failed() {
-            continue;
-        }
-        if best.is_none_or(|b| entry.chain_work > b.chain_work) {
-            best = Some(entry);
-        }
-    }
-    best.map_or(-1, |e| i64::from(e.height))
 }
 
 pub fn getchaintips(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
@@ -339,8 +327,7 @@ pub fn getdeploymentinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
 
 pub fn gettxout(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let txid = params::txid(&p[0], "txid")?;
-    let vout = params::int32(&p[1])?;
-    let vout = u32::try_from(vout).map_err(|_| RpcError::invalid_parameter("Invalid vout"))?;
+    let vout = params::uint32(&p[1])?;
     let mut node = shared.node();
     let outpoint = OutPoint::new(txid, vout);
     let coin = node

@@ -56,12 +56,12 @@ pub fn hex_bytes(value: &Value, name: &str) -> Result<Vec<u8>, RpcError> {
 }
 
 /// An integer parameter: Core's `getInt<T>` refuses fractions and values out of `T`'s range
-/// with "JSON integer out of range".
+/// with "JSON integer out of range", a `std::runtime_error`, hence `RPC_MISC_ERROR`.
 pub fn int(value: &Value) -> Result<i64, RpcError> {
     match value {
         Value::Number(n) => n
             .as_i64()
-            .ok_or_else(|| RpcError::type_error("JSON integer out of range")),
+            .ok_or_else(|| RpcError::misc("JSON integer out of range")),
         _ => Err(RpcError::type_error(format!(
             "JSON value of type {} is not of expected type number",
             type_name(value)
@@ -73,9 +73,14 @@ pub fn int(value: &Value) -> Result<i64, RpcError> {
 pub fn int32(value: &Value) -> Result<i64, RpcError> {
     let n = int(value)?;
     if i32::try_from(n).is_err() {
-        return Err(RpcError::type_error("JSON integer out of range"));
+        return Err(RpcError::misc("JSON integer out of range"));
     }
     Ok(n)
+}
+
+/// An integer parameter that must fit a `u32` (Core `getInt<uint32_t>`).
+pub fn uint32(value: &Value) -> Result<u32, RpcError> {
+    u32::try_from(int(value)?).map_err(|_| RpcError::misc("JSON integer out of range"))
 }
 
 /// A boolean parameter.
