@@ -416,8 +416,7 @@ impl Node {
         let (_, best_height) = self.best_header();
         // Near the tip, count from the best header's height rather than the miner's
         // clock, so that the value is exactly 1 when caught up.
-        let block_time = if (now - block_time).abs() <= 2 * 60 * 60 && best_height >= entry.height
-        {
+        let block_time = if (now - block_time).abs() <= 2 * 60 * 60 && best_height >= entry.height {
             now - i64::from(best_height - entry.height)
                 * i64::from(self.params().pow_target_spacing)
         } else {
