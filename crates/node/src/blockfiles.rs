@@ -324,6 +324,16 @@ impl BlockFiles {
     pub fn truncate(&mut self, end: FilePos) -> Result<(), BlockFileError> {
         self.writer = None;
         let path = self.path(end.file);
+        let len = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if len < end.offset {
+            // Shorter than the database says: blocks it knows are gone. Never extend the
+            // file with zeros to hide it.
+            return Err(BlockFileError::Corrupt {
+                path,
+                offset: len,
+                what: format!("the file ends before offset {}", end.offset),
+            });
+        }
         if path.exists() {
             let file = OpenOptions::new()
                 .write(true)

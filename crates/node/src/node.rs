@@ -63,6 +63,13 @@ pub enum NodeError {
     /// The saved chain state does not fit together.
     #[error("the chain state on disk is inconsistent: {0}")]
     Inconsistent(String),
+    /// The database cannot be opened (damaged, or another program's file).
+    #[error("Error opening block database ({0}).\nPlease restart with -reindex or -reindex-chainstate to recover.")]
+    OpeningDatabase(StoreError),
+    /// The block files do not hold what the database says (Core's start-up check of the
+    /// last blocks, `VerifyDB`).
+    #[error("Corrupted block database detected ({0}).\nPlease restart with -reindex or -reindex-chainstate to recover.")]
+    CorruptBlocks(String),
 }
 
 impl From<ChainError<StoreError>> for NodeError {
@@ -117,13 +124,22 @@ impl Node {
     /// as Core's start-up and `ImportBlocks` do.
     pub fn open(options: NodeOptions) -> Result<Node, NodeError> {
         let params = options.params;
-        let (mut store, saved) = DiskStore::open(
-            &options.db_path,
-            &options.blocks_dir,
-            params.magic,
-            options.fastprune,
-            options.reindex,
-        )?;
+        let opened = crate::store::catch_quietly(|| {
+            DiskStore::open(
+                &options.db_path,
+                &options.blocks_dir,
+                params.magic,
+                options.fastprune,
+                options.reindex,
+            )
+        })
+        .unwrap_or_else(|| {
+            Err(StoreError::Corrupt {
+                path: options.db_path.clone(),
+                what: "database (reading it crashed the database library)".into(),
+            })
+        });
+        let (mut store, saved) = opened.map_err(NodeError::OpeningDatabase)?;
         let connect = ConnectOptions {
             parallel_scripts: options.parallel_scripts,
             ..ConnectOptions::default()
@@ -136,12 +152,15 @@ impl Node {
         // Blocks on file that the database does not know: all of them for a reindex, those
         // written after the last flush otherwise.
         let (records, end) = store.unindexed_records(start)?;
-        store.truncate_files(end)?;
-        let chain = match saved.coins_tip {
+        store
+            .truncate_files(end)
+            .map_err(|e| NodeError::CorruptBlocks(e.to_string()))?;
+        let mut chain = match saved.coins_tip {
             Some(tip) => Chainstate::load(params, connect, store, saved.entries, tip)
                 .map_err(|e| NodeError::Inconsistent(e.to_string()))?,
             None => Chainstate::with_store(params, connect, store)?,
         };
+        verify_last_blocks(&mut chain)?;
         let mut node = Node {
             chain,
             options,
@@ -566,6 +585,33 @@ impl Node {
             }
         }
     }
+}
+
+/// How many blocks below the tip are read back at start (Core's `-checkblocks` default).
+const CHECK_BLOCKS: usize = 6;
+
+/// Core's start-up `VerifyDB` at its lightest: the last blocks of the active chain are read
+/// back from the block files and must be the blocks the tree names.
+fn verify_last_blocks(chain: &mut Chainstate<DiskStore>) -> Result<(), NodeError> {
+    let last: Vec<BlockHash> = chain
+        .active_chain()
+        .iter()
+        .rev()
+        .take(CHECK_BLOCKS)
+        .copied()
+        .collect();
+    for hash in last {
+        match chain.block(&hash) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(NodeError::CorruptBlocks(format!(
+                    "block {hash} of the active chain has no data"
+                )))
+            }
+            Err(e) => return Err(NodeError::CorruptBlocks(e.to_string())),
+        }
+    }
+    Ok(())
 }
 
 /// What Core's chain parameters record of a network's transaction history, to estimate

@@ -165,7 +165,7 @@ impl DiskStore {
         if wipe && db_path.exists() {
             std::fs::remove_file(db_path).map_err(|e| db_error(&e))?;
         }
-        let db = Database::create(db_path).map_err(|e| db_error(&e))?;
+        let db = open_database(db_path).map_err(|e| db_error(&e))?;
         // Every table exists from the start, so that read transactions can open them.
         {
             let txn = db.begin_write().map_err(|e| db_error(&e))?;
@@ -522,10 +522,20 @@ impl ChainStore for DiskStore {
     }
 
     fn block(&mut self, hash: &BlockHash) -> Result<Option<Block>, StoreError> {
-        match self.positions.get(hash) {
-            None => Ok(None),
-            Some(pos) => Ok(Some(self.files.read(*pos)?)),
+        let Some(pos) = self.positions.get(hash) else {
+            return Ok(None);
+        };
+        let block = self.files.read(*pos)?;
+        // Core's ReadBlock checks the hash it expects: a damaged file must not serve
+        // another block under this one's name.
+        if block.block_hash() != *hash {
+            return Err(StoreError::Files(BlockFileError::Corrupt {
+                path: self.files.path(pos.file),
+                offset: pos.offset,
+                what: format!("the block there is not {hash}"),
+            }));
         }
+        Ok(Some(block))
     }
 
     fn store_undo(&mut self, hash: &BlockHash, undo: &BlockUndo) -> Result<(), StoreError> {
@@ -548,6 +558,27 @@ impl ChainStore for DiskStore {
                 .ok_or_else(|| self.corrupt("undo data")),
         }
     }
+}
+
+/// Opens (or creates) the redb database. redb asserts on some kinds of damage instead of
+/// returning an error; a damaged file must give the user a message, not a crash, so such
+/// a panic is caught (with the panic message kept off standard error) and reported.
+fn open_database(path: &Path) -> Result<Database, String> {
+    match catch_quietly(|| Database::create(path)) {
+        Some(Ok(db)) => Ok(db),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("the database file is damaged".to_string()),
+    }
+}
+
+/// Runs `f`, turning a panic into `None` without printing it: for code reading a damaged
+/// database at start-up, where a clear error must replace the crash.
+pub(crate) fn catch_quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous_hook);
+    result.ok()
 }
 
 /// The key of a coin: txid bytes then the output index big endian, so that the table's

@@ -10,8 +10,9 @@ use crate::rpc::dispatch::Shared;
 use crate::rpc::params::{self, get};
 use crate::rpc::{format, help as methods, RpcError};
 
-/// The version sou reports where Core reports its own (`getnetworkinfo`): 0.1.0.
-const VERSION: i64 = 100;
+/// The version reported by `getnetworkinfo`: that of the Bitcoin Core sou answers as
+/// (v31.99), because clients choose how to read results by it (`subversion` names sou).
+const VERSION: i64 = 319_900;
 /// The P2P protocol version sou speaks.
 const PROTOCOL_VERSION: i64 = 70016;
 

@@ -30,6 +30,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 
@@ -136,12 +137,13 @@ enum Version {
     V2,
 }
 
-/// A parsed request: `id` is `None` when absent (a notification in 2.0).
+/// A parsed request: `id` is `None` when absent (a notification in 2.0). Parameters that
+/// cannot be used (a named one given twice) fail when the call runs, as in Core.
 struct Request {
     id: Option<Value>,
     version: Version,
     method: String,
-    params: Value,
+    params: Result<Value, RpcError>,
 }
 
 fn reply_object(result: Result<Value, RpcError>, id: Option<Value>, version: Version) -> Value {
@@ -169,12 +171,126 @@ fn reply_object(result: Result<Value, RpcError>, id: Option<Value>, version: Ver
     Value::Object(reply)
 }
 
+/// A JSON value read as Core's UniValue reads it: an object keeps every key in order,
+/// duplicates included, and a lookup finds the first (serde_json's maps keep the last).
+#[derive(Debug)]
+enum Parsed {
+    Object(Vec<(String, Box<RawValue>)>),
+    Array(Vec<Box<RawValue>>),
+    Other(Value),
+}
+
+impl Parsed {
+    fn read(raw: &RawValue) -> Result<Parsed, serde_json::Error> {
+        let text = raw.get().trim_start();
+        if text.starts_with('{') {
+            let Pairs(pairs) = serde_json::from_str(raw.get())?;
+            Ok(Parsed::Object(pairs))
+        } else if text.starts_with('[') {
+            Ok(Parsed::Array(serde_json::from_str(raw.get())?))
+        } else {
+            Ok(Parsed::Other(serde_json::from_str(raw.get())?))
+        }
+    }
+
+    /// The value of the first `key`, for an object.
+    fn first(&self, key: &str) -> Option<Result<Value, serde_json::Error>> {
+        match self {
+            Parsed::Object(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| first_wins(v)),
+            _ => None,
+        }
+    }
+}
+
+/// A value with, in every object, the first of duplicated keys.
+fn first_wins(raw: &RawValue) -> Result<Value, serde_json::Error> {
+    Ok(match Parsed::read(raw)? {
+        Parsed::Object(pairs) => {
+            let mut map = Map::new();
+            for (key, value) in pairs {
+                if !map.contains_key(&key) {
+                    map.insert(key, first_wins(&value)?);
+                }
+            }
+            Value::Object(map)
+        }
+        Parsed::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| first_wins(item))
+                .collect::<Result<_, _>>()?,
+        ),
+        Parsed::Other(value) => value,
+    })
+}
+
+/// An object's key-value pairs in order, duplicates kept.
+struct Pairs(Vec<(String, Box<RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Pairs, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    pairs.push((key, value));
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Named parameters given twice are Core's -8 "Parameter X specified multiple times".
+fn named_params(raw: &RawValue) -> Result<Value, RpcError> {
+    let parse_error = |e: serde_json::Error| RpcError::new(codes::RPC_PARSE_ERROR, e.to_string());
+    match Parsed::read(raw).map_err(parse_error)? {
+        Parsed::Object(pairs) => {
+            let mut map = Map::new();
+            for (key, value) in pairs {
+                if map.contains_key(&key) {
+                    return Err(RpcError::invalid_parameter(format!(
+                        "Parameter {key} specified multiple times"
+                    )));
+                }
+                map.insert(key, first_wins(&value).map_err(parse_error)?);
+            }
+            Ok(Value::Object(map))
+        }
+        _ => first_wins(raw).map_err(parse_error),
+    }
+}
+
 /// Core's `JSONRPCRequest::parse`; on error, the id read so far and the version.
-fn parse_request(value: &Value) -> Result<Request, (RpcError, Option<Value>, Version)> {
+fn parse_request(raw: &RawValue) -> Result<Request, (RpcError, Option<Value>, Version)> {
     let invalid = |message: &str| RpcError::new(codes::RPC_INVALID_REQUEST, message);
-    let Some(object) = value.as_object() else {
-        return Err((invalid("Invalid Request object"), None, Version::V1));
+    let parsed = match Parsed::read(raw) {
+        Ok(parsed @ Parsed::Object(_)) => parsed,
+        _ => {
+            return Err((
+                invalid("Invalid Request object"),
+                Some(Value::Null),
+                Version::V1,
+            ))
+        }
     };
+    let field = |key: &str| parsed.first(key).and_then(Result::ok);
+    let object: Map<String, Value> = ["id", "jsonrpc", "method"]
+        .into_iter()
+        .filter_map(|key| field(key).map(|v| (key.to_string(), v)))
+        .collect();
     let id = object.get("id").cloned();
     let version = match object.get("jsonrpc") {
         None | Some(Value::Null) => Version::V1,
@@ -190,9 +306,13 @@ fn parse_request(value: &Value) -> Result<Request, (RpcError, Option<Value>, Ver
         Some(Value::String(m)) => m.clone(),
         Some(_) => return Err((invalid("Method must be a string"), id, version)),
     };
-    let params = match object.get("params") {
-        None | Some(Value::Null) => Value::Array(vec![]),
-        Some(p @ (Value::Array(_) | Value::Object(_))) => p.clone(),
+    let params = match &parsed {
+        Parsed::Object(pairs) => pairs.iter().find(|(k, _)| k == "params").map(|(_, v)| v),
+        _ => None,
+    };
+    let params = match params.map(|raw| (raw, Parsed::read(raw))) {
+        None | Some((_, Ok(Parsed::Other(Value::Null)))) => Ok(Value::Array(vec![])),
+        Some((raw, Ok(Parsed::Object(_) | Parsed::Array(_)))) => named_params(raw),
         Some(_) => return Err((invalid("Params must be an array or object"), id, version)),
     };
     Ok(Request {
@@ -219,53 +339,60 @@ pub fn execute_http(
     user: &str,
     wallet: Option<&str>,
 ) -> (StatusCode, Option<Value>) {
-    let Ok(request) = serde_json::from_slice::<Value>(body) else {
+    // The body is read once into raw values, so that objects keep Core's first-key rule.
+    let parsed = serde_json::from_slice::<Box<RawValue>>(body)
+        .ok()
+        .and_then(|raw| Parsed::read(&raw).ok().map(|p| (raw, p)));
+    let Some((raw, parsed)) = parsed else {
         let error = RpcError::new(codes::RPC_PARSE_ERROR, "Parse error");
         return (
             error_status(&error),
-            Some(reply_object(Err(error), None, Version::V1)),
+            Some(reply_object(Err(error), Some(Value::Null), Version::V1)),
         );
     };
-    match &request {
-        Value::Object(_) => match parse_request(&request) {
+    let run = |req: Request| {
+        req.params
+            .and_then(|params| call(shared, &req.method, params, wallet))
+    };
+    match parsed {
+        Parsed::Object(_) => match parse_request(&raw) {
             Err((error, id, version)) => (
                 error_status(&error),
                 Some(reply_object(Err(error), id, version)),
             ),
             Ok(req) => {
                 tracing::debug!(target: "rpc", "ThreadRPCServer method={} user={user}", req.method);
-                let result = call(shared, &req.method, req.params, wallet);
-                let notification = req.id.is_none() && req.version == Version::V2;
-                match (req.version, result) {
-                    (_, Ok(value)) if !notification => (
-                        StatusCode::OK,
-                        Some(reply_object(Ok(value), req.id, req.version)),
-                    ),
-                    (Version::V2, Err(error)) if !notification => (
-                        StatusCode::OK,
-                        Some(reply_object(Err(error), req.id, req.version)),
-                    ),
+                let (id, version) = (req.id.clone(), req.version);
+                let notification = id.is_none() && version == Version::V2;
+                match (version, run(req)) {
+                    (_, Ok(value)) if !notification => {
+                        (StatusCode::OK, Some(reply_object(Ok(value), id, version)))
+                    }
+                    (Version::V2, Err(error)) if !notification => {
+                        (StatusCode::OK, Some(reply_object(Err(error), id, version)))
+                    }
                     (Version::V1, Err(error)) => (
                         error_status(&error),
-                        Some(reply_object(Err(error), req.id, Version::V1)),
+                        Some(reply_object(Err(error), id, Version::V1)),
                     ),
                     _ => (StatusCode::NO_CONTENT, None),
                 }
             }
         },
-        Value::Array(requests) => {
+        Parsed::Array(requests) => {
             let mut replies = Vec::new();
-            for item in requests {
+            for item in &requests {
                 match parse_request(item) {
                     Err((error, id, version)) => {
                         replies.push(reply_object(Err(error), id, version));
                     }
                     Ok(req) => {
-                        let result = call(shared, &req.method, req.params, wallet);
-                        if req.id.is_none() && req.version == Version::V2 {
+                        let (id, version) = (req.id.clone(), req.version);
+                        let result = run(req);
+                        if id.is_none() && version == Version::V2 {
                             continue;
                         }
-                        replies.push(reply_object(result, req.id, req.version));
+                        replies.push(reply_object(result, id, version));
                     }
                 }
             }
@@ -275,11 +402,11 @@ pub fn execute_http(
                 (StatusCode::OK, Some(Value::Array(replies)))
             }
         }
-        _ => {
+        Parsed::Other(_) => {
             let error = RpcError::new(codes::RPC_PARSE_ERROR, "Top-level object parse error");
             (
                 error_status(&error),
-                Some(reply_object(Err(error), None, Version::V1)),
+                Some(reply_object(Err(error), Some(Value::Null), Version::V1)),
             )
         }
     }
