@@ -356,7 +356,7 @@ impl Node {
                     "InvalidChainFound: invalid block={hash}  height={}  log2_work={:.6}  date='{}'",
                     entry.height,
                     entry.chain_work.log2(),
-                    format_time(i64::from(entry.header.time))
+                    crate::logging::iso8601(i64::from(entry.header.time))
                 );
             }
         }
@@ -493,7 +493,7 @@ impl Node {
             entry.header.version,
             entry.chain_work.log2(),
             chain_tx,
-            format_time(i64::from(entry.header.time)),
+            crate::logging::iso8601(i64::from(entry.header.time)),
             store.cache_bytes() as f64 / 1_048_576.0,
             store.cached_coins()
         );
@@ -656,32 +656,4 @@ fn chain_tx_data(network: sou_primitives::Network) -> ChainTxData {
             tx_rate: 0.001,
         },
     }
-}
-
-/// Core's log date format: `2026-11-30T03:49:07Z`.
-pub fn format_time(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }

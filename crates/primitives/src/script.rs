@@ -501,8 +501,9 @@ pub fn encode_script_num(n: i64) -> Vec<u8> {
 }
 
 /// Decodes a script number of up to 8 bytes without minimality checks, as Core's ASM printer
-/// does for pushes of at most 4 bytes (`CScriptNum(vch, false)`).
-fn decode_script_num_lenient(data: &[u8]) -> i64 {
+/// does for pushes of at most 4 bytes (`CScriptNum(vch, false)`): little-endian magnitude,
+/// sign in the top bit of the last byte.
+pub fn decode_script_num_lenient(data: &[u8]) -> i64 {
     let Some((&last, _)) = data.split_last() else {
         return 0;
     };

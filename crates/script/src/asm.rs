@@ -131,7 +131,11 @@ pub fn script_to_asm_str(script: &Script, attempt_sighash_decode: bool) -> Strin
                 break;
             }
             Ok(Instruction::Push { data, .. }) if data.len() <= 4 => {
-                let _ = write!(out, "{}", script_num_lenient(data));
+                let _ = write!(
+                    out,
+                    "{}",
+                    sou_primitives::script::decode_script_num_lenient(data)
+                );
             }
             Ok(Instruction::Push { data, .. }) => {
                 let decoded = match data.split_last() {
@@ -163,25 +167,6 @@ fn is_strict_signature(sig: &[u8]) -> bool {
         (SIGHASH_ALL..=SIGHASH_SINGLE).contains(&base)
     };
     is_valid_signature_encoding(sig) && sig.last().is_some_and(|&b| defined(b))
-}
-
-/// A push of at most 4 bytes read as a script number without minimality rules
-/// (Core `CScriptNum(vch, false).getint()`): little-endian magnitude, sign in the top
-/// bit of the last byte. Four bytes cannot exceed `i32` in magnitude, so no clamping.
-fn script_num_lenient(data: &[u8]) -> i64 {
-    let Some((&last, _)) = data.split_last() else {
-        return 0;
-    };
-    let mut value: i64 = 0;
-    for (i, &b) in data.iter().enumerate() {
-        value |= i64::from(b) << (8 * i);
-    }
-    if last & 0x80 != 0 {
-        let sign_bit = 0x80i64 << (8 * (data.len() - 1));
-        -(value & !sign_bit)
-    } else {
-        value
-    }
 }
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
