@@ -87,6 +87,7 @@ fn params_for(config: &Config) -> Result<&'static Params, String> {
 
 /// Runs `soud` with bitcoind's arguments (without the program name).
 pub fn run(args: Vec<String>) -> ExitCode {
+    let args_for_child = args.clone();
     let mut config = match Config::from_args(args) {
         Ok(config) => config,
         Err(e) => return fail(e),
@@ -124,6 +125,11 @@ pub fn run(args: Vec<String>) -> ExitCode {
         Ok(lock) => lock,
         Err(e) => return fail(e),
     };
+    if config.get_bool("daemon", false) || config.get_bool("daemonwait", false) {
+        // The node runs on in a child process; this one only says whether it started.
+        drop(lock);
+        return daemonize(&config, &datadir, args_for_child);
+    }
     let log = match crate::logging::init(&config, &datadir) {
         Ok(log) => Some(log),
         Err(e) => return fail(e),
@@ -146,6 +152,65 @@ pub fn run(args: Vec<String>) -> ExitCode {
             tracing::error!("{message}");
             fail(message)
         }
+    }
+}
+
+/// `-daemon` and `-daemonwait` (Core's `fork_daemon`): says "Bitcoin Core starting", starts
+/// the node again as a child process in its own process group (so that closing the
+/// terminal does not stop it), with `-daemon=0`, and returns at once (`-daemon`) or once
+/// the child has loaded its chain and written its pid file (`-daemonwait`), exiting 1 if
+/// the child stopped first, as Core's parent does.
+fn daemonize(config: &Config, datadir: &DataDir, args: Vec<String>) -> ExitCode {
+    println!("Bitcoin Core starting");
+    let mut child_args: Vec<String> = args
+        .into_iter()
+        .filter(|a| {
+            let name = a.trim_start_matches('-');
+            !(name.starts_with("daemon") || name.starts_with("nodaemon"))
+        })
+        .collect();
+    child_args.push("-daemon=0".into());
+    child_args.push("-daemonwait=0".into());
+    if !config.is_set("printtoconsole") {
+        child_args.push("-printtoconsole=0".into());
+    }
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(format!("cannot find the program to start: {e}")),
+    };
+    let mut command = std::process::Command::new(exe);
+    command
+        .args(&child_args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return fail(format!("fork_daemon() failed: {e}")),
+    };
+    if !config.get_bool("daemonwait", false) {
+        return ExitCode::SUCCESS;
+    }
+    let Some(pid_file) = datadir.pid_file() else {
+        return ExitCode::SUCCESS;
+    };
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "Error during initialization - check debug.log for details"
+            );
+            return ExitCode::FAILURE;
+        }
+        if std::fs::read_to_string(pid_file).is_ok_and(|pid| pid.trim() == child.id().to_string()) {
+            return ExitCode::SUCCESS;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

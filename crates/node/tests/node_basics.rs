@@ -116,3 +116,47 @@ fn mines_for_an_outside_miner_and_takes_its_blocks() {
         (-22, "Block decode failed")
     );
 }
+
+#[test]
+fn daemonwait_returns_once_the_node_serves_and_stop_ends_it() {
+    let datadir = support::fresh_datadir("daemon");
+    let port = support::free_port();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_soud"))
+        .args([
+            "-regtest",
+            &format!("-datadir={}", datadir.display()),
+            &format!("-rpcport={port}"),
+            "-listen=0",
+            "-daemonwait",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "Bitcoin Core starting\n"
+    );
+    // The child serves RPC; ask it to stop, then wait (bounded) for its pid file to go.
+    let cookie = std::fs::read_to_string(datadir.join("regtest/.cookie")).unwrap();
+    let body = json!({"jsonrpc": "1.0", "id": 1, "method": "stop", "params": []});
+    let reply = ureq::post(&format!("http://127.0.0.1:{port}/"))
+        .set(
+            "Authorization",
+            &format!("Basic {}", support::base64_encode(cookie.trim().as_bytes())),
+        )
+        .send_string(&body.to_string())
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(reply.contains("stopping"), "{reply}");
+    let pid_file = datadir.join("regtest/bitcoind.pid");
+    let started = std::time::Instant::now();
+    while pid_file.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the daemon did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = std::fs::remove_dir_all(&datadir);
+}
