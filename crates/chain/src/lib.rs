@@ -10,6 +10,7 @@
 
 pub mod chainstate;
 pub mod coinstats;
+pub mod connect;
 pub mod consensus;
 pub mod store;
 pub mod versionbits;
