@@ -550,38 +550,38 @@ impl Node {
         candidates: &Vec<Candidate>,
         max_tries: &mut u64,
     ) -> Result<Option<Block>, NodeError> {
-        let mut template = self.template(payout, candidates);
-        let Some(target) =
-            Target::from_compact(template.block.header.bits, self.params().pow_limit)
-        else {
-            return Ok(None);
-        };
-        // Core tries nonces 0, 1, 2, ... and counts each try against `max_tries`; on regtest
-        // the first few nearly always do. The search runs on all cores, and what it tried
-        // is counted the same way.
-        let last = u32::try_from(max_tries.saturating_sub(1)).unwrap_or(u32::MAX);
+        let template = self.template(payout, candidates);
+        Ok(self.mine(template.block, max_tries))
+    }
+
+    /// Searches `block`'s nonce, trying at most `max_tries` nonces, which it decreases by
+    /// the tries used: `None` when they ran out (or the bits encode no valid target).
+    pub fn mine(&self, mut block: Block, max_tries: &mut u64) -> Option<Block> {
+        let target = Target::from_compact(block.header.bits, self.params().pow_limit)?;
         if *max_tries == 0 {
-            return Ok(None);
+            return None;
         }
+        // Core tries nonces 0, 1, 2, ... and counts each try against `max_tries`; on regtest
+        // the first few nearly always do. The search runs on all cores, and is counted as
+        // if it had gone in order.
+        let last = u32::try_from(max_tries.saturating_sub(1)).unwrap_or(u32::MAX);
         let progress = Progress::default();
-        let outcome = search(
-            &template.block.header,
+        match search(
+            &block.header,
             target,
             0,
             last,
             SearchOptions::default(),
             &progress,
-        );
-        match outcome {
+        ) {
             Outcome::Found(nonce) => {
-                // Core tries nonces from 0 up: the tries used are those up to this one.
                 *max_tries = max_tries.saturating_sub(u64::from(nonce) + 1);
-                template.block.header.nonce = nonce;
-                Ok(Some(template.block))
+                block.header.nonce = nonce;
+                Some(block)
             }
             Outcome::Exhausted | Outcome::Cancelled => {
                 *max_tries = max_tries.saturating_sub(u64::from(last) + 1);
-                Ok(None)
+                None
             }
         }
     }

@@ -148,24 +148,10 @@ pub fn generateblock(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
         }
         Err(e) => return Err(internal(e)),
     }
-    let target =
-        sou_primitives::Target::from_compact(template.block.header.bits, node.params().pow_limit)
-            .ok_or_else(|| RpcError::misc("bad target"))?;
-    let progress = sou_miner::search::Progress::default();
-    let block = match sou_miner::search::search(
-        &template.block.header,
-        target,
-        0,
-        u32::MAX,
-        sou_miner::search::SearchOptions::default(),
-        &progress,
-    ) {
-        sou_miner::search::Outcome::Found(nonce) => {
-            template.block.header.nonce = nonce;
-            template.block
-        }
-        _ => return Err(RpcError::misc("Failed to make block.")),
-    };
+    let mut tries = DEFAULT_MAX_TRIES;
+    let block = node
+        .mine(template.block, &mut tries)
+        .ok_or_else(|| RpcError::misc("Failed to make block."))?;
     let hash = block.block_hash();
     let mut result = Map::new();
     result.insert("hash".into(), hash.to_string().into());
