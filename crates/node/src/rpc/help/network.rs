@@ -1,0 +1,192 @@
+//! Core's `network` methods: the node's connections and what it tells peers
+//! (`getconnectioncount`, `getnetworkinfo`, `getpeerinfo`). They are here before sou has
+//! peers, so that they answer as Core does.
+//!
+//! References: Core `src/rpc/net.cpp`.
+
+use super::Method;
+
+/// Core's `network` methods, in [`METHODS`](super::METHODS) order.
+pub(super) const METHODS: &[Method] = &[
+    Method {
+        name: "getconnectioncount",
+        category: "network",
+        params: &[],
+        help: HELP_GETCONNECTIONCOUNT,
+    },
+    Method {
+        name: "getnetworkinfo",
+        category: "network",
+        params: &[],
+        help: HELP_GETNETWORKINFO,
+    },
+    Method {
+        name: "getpeerinfo",
+        category: "network",
+        params: &[],
+        help: HELP_GETPEERINFO,
+    },
+];
+
+// The help texts, in the order of `METHODS`. A line of a result or argument list starts with
+// the key and its JSON type, padded to one column per block, as Core pads them; the words
+// after the type are sou's.
+
+const HELP_GETCONNECTIONCOUNT: &str = r#"getconnectioncount
+
+Returns how many peers the node is connected to.
+
+Result:
+n    (numeric) Number of connections
+
+Examples:
+> bitcoin-cli getconnectioncount 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getconnectioncount", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_GETNETWORKINFO: &str = r#"getnetworkinfo
+
+Reports the node's peer-to-peer networking: version, services, connections, networks and fees.
+
+Result:
+{                                                    (json object)
+  "version" : n,                                     (numeric) the server's version, as a number
+  "subversion" : "str",                              (string) the server's user agent
+  "protocolversion" : n,                             (numeric) version of the P2P protocol spoken
+  "localservices" : "hex",                           (string) service bits this node offers
+  "localservicesnames" : [                           (json array) names of the services this node offers
+    "str",                                           (string) name of one service
+    ...
+  ],
+  "localrelay" : true|false,                         (boolean) whether the node asks peers to relay transactions to it
+  "timeoffset" : n,                                  (numeric) median offset of the peers' clocks, in seconds
+  "connections" : n,                                 (numeric) all connections, in and out
+  "connections_in" : n,                              (numeric) connections that peers opened to us
+  "connections_out" : n,                             (numeric) connections we opened to peers
+  "networkactive" : true|false,                      (boolean) whether peer-to-peer networking is switched on
+  "networks" : [                                     (json array) one entry per network type
+    {                                                (json object)
+      "name" : "str",                                (string) network type (ipv4, ipv6, onion, i2p, cjdns)
+      "limited" : true|false,                        (boolean) whether -onlynet leaves this network out
+      "reachable" : true|false,                      (boolean) whether the node can reach this network
+      "proxy" : "str",                               (string) ("host:port") proxy used for this network, empty when none
+      "proxy_randomize_credentials" : true|false     (boolean) Whether each connection gets random proxy credentials
+    },
+    ...
+  ],
+  "relayfee" : n,                                    (numeric) lowest feerate at which transactions are relayed, in BTC/kvB
+  "incrementalfee" : n,                              (numeric) smallest feerate step used when the mempool evicts or a transaction replaces another, in BTC/kvB
+  "localaddresses" : [                               (json array) addresses this node believes it can be reached at
+    {                                                (json object)
+      "address" : "str",                             (string) the address
+      "port" : n,                                    (numeric) its port
+      "score" : n                                    (numeric) its score compared with the others
+    },
+    ...
+  ],
+  "warnings" : [                                     (json array) warnings about the network or the chain (start with `-deprecatedrpc=warnings` to get only the latest one, as a string)
+    "str",                                           (string) one warning
+    ...
+  ]
+}
+
+Examples:
+> bitcoin-cli getnetworkinfo 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getnetworkinfo", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_GETPEERINFO: &str = r#"getpeerinfo
+
+Describes each connected peer, one object per peer.
+
+Result:
+[                                         (json array)
+  {                                       (json object)
+    "id" : n,                             (numeric) Identifier of the peer
+    "addr" : "str",                       (string) (host:port) Address or host name of the peer, with the port when known
+    "addrbind" : "str",                   (string, optional) (ip:port) Local address of our side of the connection
+    "addrlocal" : "str",                  (string, optional) (ip:port) Our address as the peer reports it
+    "network" : "str",                    (string) Network type (ipv4, ipv6, onion, i2p, cjdns, not_publicly_routable)
+    "mapped_as" : n,                      (numeric, optional) Autonomous System number the route to the peer ends at, used to spread
+                                          connections over networks (only when -asmap is set)
+    "services" : "hex",                   (string) Service bits the peer offers
+    "servicesnames" : [                   (json array) names of the services the peer offers
+      "str",                              (string) name of one service, when known
+      ...
+    ],
+    "relaytxes" : true|false,             (boolean) Whether we announce transactions to this peer
+    "last_inv_sequence" : n,              (numeric) Mempool sequence number at our last transaction announcement to this peer
+    "inv_to_send" : n,                    (numeric) Transactions waiting to be announced to this peer
+    "lastsend" : xxx,                     (numeric) UNIX epoch time we last sent to this peer
+    "lastrecv" : xxx,                     (numeric) UNIX epoch time we last received from this peer
+    "last_transaction" : xxx,             (numeric) UNIX epoch time of the last valid transaction this peer sent us
+    "last_block" : xxx,                   (numeric) UNIX epoch time of the last block this peer sent us
+    "bytessent" : n,                      (numeric) Bytes sent to this peer
+    "bytesrecv" : n,                      (numeric) Bytes received from this peer
+    "conntime" : xxx,                     (numeric) UNIX epoch time the connection was made
+    "timeoffset" : n,                     (numeric) Offset of the peer's clock, in seconds
+    "pingtime" : n,                       (numeric, optional) Round trip of the last ping, in seconds, if any
+    "minping" : n,                        (numeric, optional) Fastest ping round trip seen, in seconds, if any
+    "pingwait" : n,                       (numeric, optional) Seconds the unanswered ping has waited (if non-zero)
+    "version" : n,                        (numeric) Protocol version the peer announced, such as 70001
+    "subver" : "str",                     (string) User agent the peer announced
+    "inbound" : true|false,               (boolean) true when the peer connected to us, false when we connected to it
+    "bip152_hb_to" : true|false,          (boolean) Whether we asked this peer to push new blocks to us (BIP152 high-bandwidth mode)
+    "bip152_hb_from" : true|false,        (boolean) Whether this peer asked us to push new blocks to it (BIP152 high-bandwidth mode)
+    "presynced_headers" : n,              (numeric) Height reached by header pre-synchronization with this peer, or -1 when none is running
+    "synced_headers" : n,                 (numeric) Highest header we and this peer both have
+    "synced_blocks" : n,                  (numeric) Highest block we and this peer both have
+    "inflight" : [                        (json array)
+      n,                                  (numeric) Heights of the blocks we are downloading from this peer
+      ...
+    ],
+    "addr_relay_enabled" : true|false,    (boolean) Whether we exchange addresses with this peer
+    "addr_processed" : n,                 (numeric) Addresses from this peer that were processed, those dropped by rate limiting not counted
+    "addr_rate_limited" : n,              (numeric) Addresses from this peer dropped by rate limiting
+    "permissions" : [                     (json array) Permissions this peer has been given
+      "str",                              (string) bloomfilter (may ask for BIP37 filtered blocks and transactions),
+                                          noban (never banned for misbehaviour; includes download),
+                                          forcerelay (its transactions are relayed even if already in the mempool; includes relay),
+                                          relay (transactions relayed even with -blocksonly, announcements not limited),
+                                          mempool (may ask for the mempool's contents, BIP35),
+                                          download (may fetch headers during IBD, not cut off at maxuploadtarget),
+                                          addr (GETADDR answers bypass the cache and give fresh random records).
+      ...
+    ],
+    "minfeefilter" : n,                   (numeric) Lowest feerate of transactions this peer wants to hear about
+    "bytessent_per_msg" : {               (json object)
+      "msg" : n,                          (numeric) Bytes sent, per message type
+                                          A message type that is not listed had 0 bytes sent.
+                                          Only known message types are keys.
+      ...
+    },
+    "bytesrecv_per_msg" : {               (json object)
+      "msg" : n,                          (numeric) Bytes received, per message type
+                                          A message type that is not listed had 0 bytes received.
+                                          Only known message types are keys; bytes of unknown types
+                                          are counted under '*other*'.
+      ...
+    },
+    "connection_type" : "str",            (string) Kind of connection:
+                                          outbound-full-relay (automatic, relays everything),
+                                          block-relay-only (relays blocks, no transactions or addresses),
+                                          inbound (opened by the peer),
+                                          manual (from addnode or -addnode/-connect),
+                                          addr-fetch (brief automatic connection to gather addresses),
+                                          feeler (brief automatic connection to test an address),
+                                          private-broadcast (brief automatic connection to broadcast a transaction privately).
+                                          These names may change in later releases as the kinds of connection
+                                          are refined.
+    "transport_protocol_type" : "str",    (string) Transport protocol:
+                                          detecting (v1 or v2 not known yet),
+                                          v1 (unencrypted),
+                                          v2 (encrypted, BIP324).
+    "session_id" : "str"                  (string) Session ID of the connection, or "" when there is none (v2 transport only).
+  },
+  ...
+]
+
+Examples:
+> bitcoin-cli getpeerinfo 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getpeerinfo", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;

@@ -1,0 +1,125 @@
+//! Why a descriptor was refused: one [`Error`] variant for each of Core's messages, the
+//! text word for word.
+//!
+//! References: Core `src/script/descriptor.cpp` (the `error` strings of `CheckChecksum`,
+//! `ParseScript`, `ParsePubkey`, `ParsePubkeyInner`).
+
+use thiserror::Error;
+
+/// Why a descriptor was refused. The messages are Core's, word for word, so that RPCs
+/// such as `generatetodescriptor` can pass them on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// More than one `#`.
+    #[error("Multiple '#' symbols")]
+    MultipleHashSymbols,
+    /// No checksum where one is required.
+    #[error("Missing checksum")]
+    MissingChecksum,
+    /// A checksum that is not 8 characters long.
+    #[error("Expected 8 character checksum, not {len} characters")]
+    ChecksumLength {
+        /// Its length.
+        len: usize,
+    },
+    /// A character outside the descriptor alphabet, so no checksum can be computed.
+    #[error("Invalid characters in payload")]
+    InvalidCharacters,
+    /// The checksum does not match the text.
+    #[error("Provided checksum '{provided}' does not match computed checksum '{computed}'")]
+    ChecksumMismatch {
+        /// The checksum written.
+        provided: String,
+        /// The checksum of the text.
+        computed: String,
+    },
+    /// An error inside a function, prefixed with its name as Core does (`pk(): ...`,
+    /// `Multi: ...`).
+    #[error("{context}: {error}")]
+    In {
+        /// Where: `pk()`, `pkh()`, `wpkh()`, `tr()`, `rawtr()` or `Multi`.
+        context: &'static str,
+        /// What.
+        error: Box<Error>,
+    },
+    /// An empty key expression.
+    #[error("No key provided")]
+    NoKey,
+    /// A key with leading or trailing white space.
+    #[error("Key '{0}' is invalid due to whitespace")]
+    KeyWhitespace(String),
+    /// A hybrid (`06`/`07`) public key.
+    #[error("Hybrid public keys are not allowed")]
+    HybridKey,
+    /// An uncompressed key where only compressed ones are allowed (segwit, taproot).
+    #[error("Uncompressed keys are not allowed")]
+    UncompressedKey,
+    /// Hex that is not a public key.
+    #[error("Pubkey '{0}' is invalid")]
+    InvalidPubkey(String),
+    /// Text that is neither a public key, a WIF key nor an extended key.
+    #[error("key '{0}' is not valid")]
+    InvalidKey(String),
+    /// More than one `]` in a key expression.
+    #[error("Multiple ']' characters found for a single pubkey")]
+    MultipleOriginBrackets,
+    /// `musig()` outside `tr()`/`rawtr()`.
+    #[error("musig() is only allowed in tr() and rawtr()")]
+    MusigOutsideTaproot,
+    /// A function used where it may not appear; the message is Core's, e.g.
+    /// "Can only have sh() at top level".
+    #[error("{0}")]
+    WrongContext(&'static str),
+    /// A `multi` threshold that is not a number.
+    #[error("Multi threshold '{0}' is not valid")]
+    MultiThreshold(String),
+    /// Something other than `,` between `multi` arguments.
+    #[error("Multi: expected ',', got '{0}'")]
+    MultiExpectedComma(char),
+    /// No keys, or more than 20, in `multi`.
+    #[error("Cannot have {0} keys in multisig; must have between 1 and 20 keys, inclusive")]
+    MultiKeyCount(usize),
+    /// A threshold of zero.
+    #[error("Multisig threshold cannot be 0, must be at least 1")]
+    MultiThresholdZero,
+    /// More signatures required than keys.
+    #[error("Multisig threshold cannot be larger than the number of keys; threshold is {threshold} but only {keys} keys specified")]
+    MultiThresholdTooLarge {
+        /// The threshold.
+        threshold: u32,
+        /// The number of keys.
+        keys: usize,
+    },
+    /// Bare multisig of more than 3 keys (policy limit Core applies to descriptors).
+    #[error("Cannot have {0} pubkeys in bare multisig; only at most 3 pubkeys")]
+    BareMultisigTooLarge(usize),
+    /// A `sh(multi(...))` redeem script over the 520-byte push limit.
+    #[error("P2SH script is too large, {0} bytes is larger than 520 bytes")]
+    P2shTooLarge(usize),
+    /// `addr()` of a string that is not an address of this network.
+    #[error("Address is not valid")]
+    InvalidAddress,
+    /// `raw()` of a string that is not hex (or is empty).
+    #[error("Raw script is not hex")]
+    RawNotHex,
+    /// `rawtr()` with more than one argument.
+    #[error("rawtr(): only one key expected.")]
+    RawtrOneKey,
+    /// `sh()` of something that is not a function.
+    #[error("A function is needed within P2SH")]
+    FunctionNeededInP2sh,
+    /// Text that is no descriptor function.
+    #[error("'{0}' is not a valid descriptor function")]
+    NotAFunction(String),
+    /// A descriptor followed by more text (`pk(K),x`). Core reports this with an empty
+    /// message, and so does this variant.
+    #[error("")]
+    TrailingText,
+    /// Valid in Core, not yet read by sou (extended keys, origins, `wsh`, trees...).
+    #[error("{0} is not supported by sou's descriptors yet")]
+    Unsupported(&'static str),
+    /// A key that cannot be tweaked (taproot).
+    #[error(transparent)]
+    Keys(#[from] sou_keys::Error),
+}
