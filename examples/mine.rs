@@ -256,7 +256,10 @@ fn main() -> ExitCode {
             .map_or(0, |d| d.as_secs()),
     )
     .unwrap_or(u32::MAX);
-    let view = TipView(&chain);
+    let Some(view) = chain.branch(chain.tip()) else {
+        eprintln!("error: the chain has no tip");
+        return ExitCode::FAILURE;
+    };
     let mut template = build_template(&view, &Vec::new(), params, &address.script_pubkey(), now);
     let Some(target) = Target::from_compact(template.block.header.bits, params.pow_limit) else {
         return ExitCode::FAILURE;
@@ -932,34 +935,6 @@ fn mine_for_node(o: &RpcOptions, options: SearchOptions, threads: usize) -> Resu
 }
 
 /// The active chain's tip as the template builder sees it.
-struct TipView<'a>(&'a Chainstate);
-
-impl sou::chain::consensus::AncestorView for TipView<'_> {
-    fn tip(&self) -> sou::chain::consensus::AncestorInfo {
-        let height = self.0.height();
-        self.ancestor(height)
-            .unwrap_or(sou::chain::consensus::AncestorInfo {
-                hash: self.0.tip(),
-                height,
-                time: 0,
-                bits: Network::Regtest.params().pow_limit_bits(),
-                version: 0x2000_0000,
-            })
-    }
-
-    fn ancestor(&self, height: u32) -> Option<sou::chain::consensus::AncestorInfo> {
-        let hash = *self.0.active_chain().get(height as usize)?;
-        let e = self.0.entry(&hash)?;
-        Some(sou::chain::consensus::AncestorInfo {
-            hash,
-            height,
-            time: e.header.time,
-            bits: e.header.bits,
-            version: e.header.version,
-        })
-    }
-}
-
 /// Mainnet block 1 as it was broadcast (215 bytes).
 const BLOCK_1: [u8; 215] = hex_literal(
     "010000006fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000982051fd1e4ba744bbbe680e1fee14677ba1a3c3540bf7b1cdb606e857233e0e61bc6649ffff001d01e362990101000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0704ffff001d0104ffffffff0100f2052a0100000043410496b538e853519c726a2c91e61ec11600ae1390813a627c66fb8be7947be63c52da7589379515d4e0a604f8141781e62294721166bf621e73a82cbf2342c858eeac00000000",
