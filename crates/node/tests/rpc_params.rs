@@ -71,7 +71,7 @@ fn the_table_has_each_method_once() {
             m.name
         );
     }
-    assert_eq!(METHODS.len(), 44);
+    assert_eq!(METHODS.len(), 45);
     assert!(method("nosuchmethod").is_none());
 }
 
@@ -125,7 +125,7 @@ fn argument_heads_are_cores() {
         assert_eq!(argument_heads(row(name).help), *core, "{name}");
         compared += core.len();
     }
-    assert_eq!(compared, 75);
+    assert_eq!(compared, 77);
 }
 
 /// The type help prints for a parameter kind (`RPCArg::ToDescriptionString`).
@@ -179,7 +179,7 @@ fn parameters_are_cores() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 75);
+    assert_eq!(compared, 77);
     let hidden: usize = METHODS.iter().map(|m| m.params.len()).sum::<usize>() - compared;
     assert_eq!(hidden, HIDDEN_PARAMS.len());
 }
@@ -297,7 +297,7 @@ fn layout_follows_cores_column_rule() {
             }
         }
     }
-    assert_eq!(blocks, 83);
+    assert_eq!(blocks, 85);
 }
 
 #[test]
@@ -390,6 +390,7 @@ const CORE_SIGNATURES: &[(&str, &str)] = &[
     ("getblockheader", r#"getblockheader "blockhash" ( verbose )"#),
     ("getblockstats", "getblockstats hash_or_height ( stats )"),
     ("getchaintips", "getchaintips"),
+    ("getchaintxstats", "getchaintxstats ( nblocks \"blockhash\" )"),
     ("getdeploymentinfo", r#"getdeploymentinfo ( "blockhash" )"#),
     ("getdifficulty", "getdifficulty"),
     ("gettxout", r#"gettxout "txid" n ( include_mempool )"#),
@@ -438,6 +439,7 @@ const CORE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("getblockheader", &["blockhash (string, required)", "verbose (boolean, optional, default=true)"]),
     ("getblockstats", &["hash_or_height (string or numeric, required)", "stats (json array, optional, default=all values)"]),
     ("getchaintips", &[]),
+    ("getchaintxstats", &["nblocks (numeric, optional, default=one month)", "blockhash (string, optional, default=chain tip)"]),
     ("getdeploymentinfo", &[r#"blockhash (string, optional, default="hash of current chain tip")"#]),
     ("getdifficulty", &[]),
     ("gettxout", &["txid (string, required)", "n (numeric, required)", "include_mempool (boolean, optional, default=true)"]),
@@ -486,6 +488,7 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("getblockheader", &["Arguments:", "Result (for verbose = true):", "Result (for verbose=false):", "Examples:"]),
     ("getblockstats", &["Arguments:", "Result:", "Examples:"]),
     ("getchaintips", &["Result:", "Examples:"]),
+    ("getchaintxstats", &["Arguments:", "Result:", "Examples:"]),
     ("getdeploymentinfo", &["Arguments:", "Result:", "Examples:"]),
     ("getdifficulty", &["Result:", "Examples:"]),
     ("gettxout", &["Arguments:", "Result (If the UTXO was not found):", "Result (Otherwise):", "Examples:"]),
@@ -534,6 +537,7 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("getblockheader", "blockchain"),
     ("getblockstats", "blockchain"),
     ("getchaintips", "blockchain"),
+    ("getchaintxstats", "blockchain"),
     ("getdeploymentinfo", "blockchain"),
     ("getdifficulty", "blockchain"),
     ("gettxout", "blockchain"),
@@ -582,6 +586,7 @@ getblockhash height
 getblockheader "blockhash" ( verbose )
 getblockstats hash_or_height ( stats )
 getchaintips
+getchaintxstats ( nblocks "blockhash" )
 getdeploymentinfo ( "blockhash" )
 getdifficulty
 gettxout "txid" n ( include_mempool )

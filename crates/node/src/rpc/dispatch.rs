@@ -17,7 +17,7 @@ use sou_primitives::{BlockHash, Network};
 use crate::logging::LogHandle;
 use crate::node::Node;
 use crate::rpc::auth::RpcAuth;
-use crate::rpc::{blockchain, codes, control, help, mining, rawtransaction, RpcError};
+use crate::rpc::{blockchain, blockstats, codes, control, help, mining, rawtransaction, RpcError};
 
 /// What every handler may use: the node, and the server's own state.
 pub struct Shared {
@@ -209,7 +209,9 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "getblockcount" => blockchain::getblockcount(shared, p),
         "getblockhash" => blockchain::getblockhash(shared, p),
         "getblockheader" => blockchain::getblockheader(shared, p),
+        "getblockstats" => blockstats::getblockstats(shared, p),
         "getchaintips" => blockchain::getchaintips(shared, p),
+        "getchaintxstats" => blockstats::getchaintxstats(shared, p),
         "getdeploymentinfo" => blockchain::getdeploymentinfo(shared, p),
         "getdifficulty" => blockchain::getdifficulty(shared, p),
         "gettxout" => blockchain::gettxout(shared, p),

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub(crate) mod blockchain;
+pub(crate) mod blockstats;
 pub(crate) mod control;
 pub mod dispatch;
 pub mod format;

@@ -74,6 +74,15 @@ pub(super) const METHODS: &[Method] = &[
         help: HELP_GETCHAINTIPS,
     },
     Method {
+        name: "getchaintxstats",
+        category: "blockchain",
+        params: &[
+            Param::optional("nblocks", Num, "one month"),
+            Param::optional("blockhash", StrHex, "chain tip"),
+        ],
+        help: HELP_GETCHAINTXSTATS,
+    },
+    Method {
         name: "getdeploymentinfo",
         category: "blockchain",
         params: &[Param::optional(
@@ -395,6 +404,32 @@ Result:
 Examples:
 > bitcoin-cli getchaintips 
 > curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getchaintips", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_GETCHAINTXSTATS: &str = r#"getchaintxstats ( nblocks "blockhash" )
+
+Counts the transactions of the active chain up to a block, and how fast they came over a window of blocks ending there.
+The window's time is the difference of the median times past of its two ends.
+
+Arguments:
+1. nblocks      (numeric, optional, default=one month) Number of blocks in the window
+2. blockhash    (string, optional, default=chain tip) Hash of the last block of the window, on the active chain
+
+Result:
+{                                       (json object)
+  "time" : xxx,                         (numeric) Timestamp of the window's last block, in UNIX epoch time
+  "txcount" : n,                        (numeric, optional) Transactions in the chain from genesis up to and including that block, when known (not for blocks below an assumeutxo snapshot)
+  "window_final_block_hash" : "hex",    (string) Hash of the window's last block
+  "window_final_block_height" : n,      (numeric) Height of the window's last block
+  "window_block_count" : n,             (numeric) Number of blocks in the window
+  "window_interval" : n,                (numeric, optional) Seconds the window spans; only when "window_block_count" is above 0
+  "window_tx_count" : n,                (numeric, optional) Transactions in the window; only when "window_block_count" is above 0 and both ends have a txcount
+  "txrate" : n                          (numeric, optional) Mean transactions per second over the window; only when "window_interval" is above 0 and "window_tx_count" is given
+}
+
+Examples:
+> bitcoin-cli getchaintxstats 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getchaintxstats", "params": [2016]}' -H 'content-type: application/json' http://127.0.0.1:8332/
 "#;
 
 const HELP_GETDEPLOYMENTINFO: &str = r#"getdeploymentinfo ( "blockhash" )
