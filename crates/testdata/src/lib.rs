@@ -29,11 +29,21 @@ pub const TESTNET_BLOCK: &str =
     "blocks/testnet_block_000000000000045e0b1660b6445b5e5c5ab63c9a4f956be7e1e69be04fa4497b.raw";
 
 /// The vectors folder: `$SOU_VECTORS` if set, else the repository's `testdata/`.
+///
+/// The repository is found at run time, from the folder the test runs in (cargo runs
+/// tests and benches in their package's folder) up to the first `testdata/SHA256SUMS`: a
+/// path fixed at compile time would go stale when the same build is reused from another
+/// checkout, as CI does with its clone.
 pub fn dir() -> PathBuf {
-    match std::env::var_os("SOU_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata"),
+    if let Some(dir) = std::env::var_os("SOU_VECTORS") {
+        return PathBuf::from(dir);
     }
+    let start = std::env::current_dir().unwrap_or_default();
+    start
+        .ancestors()
+        .map(|folder| folder.join("testdata"))
+        .find(|candidate| candidate.join("SHA256SUMS").is_file())
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata"))
 }
 
 /// The path of a vector file, `relative` to [`dir`] (e.g. `"core/tx_valid.json"`).
