@@ -32,7 +32,8 @@ const NETWORK: Network = Network::Regtest;
 
 /// The recorded cases of one RPC.
 fn cases(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/format/{name}", env!("CARGO_MANIFEST_DIR"));
+    // Cargo runs integration tests in their package's folder.
+    let path = format!("tests/data/format/{name}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     match serde_json::from_str(&text) {
         Ok(Value::Array(cases)) => cases,

@@ -104,7 +104,10 @@ fn node_basics() {
         );
         return;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/functional/node_basics.py");
+    // Cargo runs integration tests in their package's folder.
+    let script = std::env::current_dir()
+        .unwrap_or_default()
+        .join("tests/functional/node_basics.py");
     let (status, output) = run_script(&python, &script);
     match status {
         Some(s) if s.success() => println!("{output}"),
