@@ -265,7 +265,8 @@ impl Daemon {
             let _ = std::fs::write(pid_file, format!("{}\n", std::process::id()));
         }
         let log_path = log.as_ref().and_then(|l| l.file().map(|p| p.to_path_buf()));
-        let shared = Arc::new(Shared::new(node, auth, log, log_path));
+        let mempool = crate::rpc::mempool::MempoolSettings::from_config(&config);
+        let shared = Arc::new(Shared::new(node, auth, log, log_path, mempool));
         Ok(Daemon {
             config,
             datadir,

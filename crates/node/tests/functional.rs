@@ -60,6 +60,8 @@ fn run_script(python: &str, script: &Path) -> (Option<ExitStatus>, String) {
         // The framework creates this folder itself (it must not exist) and removes it
         // when the test passes.
         .arg(format!("--tmpdir={}", scratch.join("nodes").display()))
+        // The framework's cached chain, kept out of the source tree.
+        .arg(format!("--cachedir={}", scratch.join("cache").display()))
         .env("BITCOIND", env!("CARGO_BIN_EXE_soud"))
         .env_remove("BITCOINCLI")
         .stdin(Stdio::null())
@@ -90,8 +92,8 @@ fn run_script(python: &str, script: &Path) -> (Option<ExitStatus>, String) {
     (status, output)
 }
 
-#[test]
-fn node_basics() {
+/// Runs `tests/functional/FILE` with soud as `BITCOIND`, or says visibly why it cannot.
+fn run_functional(file: &str) {
     let (python, explicit) = python();
     if !has_framework(&python) {
         assert!(
@@ -107,7 +109,8 @@ fn node_basics() {
     // Cargo runs integration tests in their package's folder.
     let script = std::env::current_dir()
         .unwrap_or_default()
-        .join("tests/functional/node_basics.py");
+        .join("tests/functional")
+        .join(file);
     let (status, output) = run_script(&python, &script);
     match status {
         Some(s) if s.success() => println!("{output}"),
@@ -117,4 +120,14 @@ fn node_basics() {
             script.display()
         ),
     }
+}
+
+#[test]
+fn node_basics() {
+    run_functional("node_basics.py");
+}
+
+#[test]
+fn cached_chain() {
+    run_functional("cached_chain.py");
 }

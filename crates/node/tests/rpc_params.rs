@@ -71,7 +71,7 @@ fn the_table_has_each_method_once() {
             m.name
         );
     }
-    assert_eq!(METHODS.len(), 45);
+    assert_eq!(METHODS.len(), 47);
     assert!(method("nosuchmethod").is_none());
 }
 
@@ -125,7 +125,7 @@ fn argument_heads_are_cores() {
         assert_eq!(argument_heads(row(name).help), *core, "{name}");
         compared += core.len();
     }
-    assert_eq!(compared, 77);
+    assert_eq!(compared, 79);
 }
 
 /// The type help prints for a parameter kind (`RPCArg::ToDescriptionString`).
@@ -179,7 +179,7 @@ fn parameters_are_cores() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 77);
+    assert_eq!(compared, 79);
     let hidden: usize = METHODS.iter().map(|m| m.params.len()).sum::<usize>() - compared;
     assert_eq!(hidden, HIDDEN_PARAMS.len());
 }
@@ -297,7 +297,7 @@ fn layout_follows_cores_column_rule() {
             }
         }
     }
-    assert_eq!(blocks, 85);
+    assert_eq!(blocks, 90);
 }
 
 #[test]
@@ -391,6 +391,8 @@ const CORE_SIGNATURES: &[(&str, &str)] = &[
     ("getblockstats", "getblockstats hash_or_height ( stats )"),
     ("getchaintips", "getchaintips"),
     ("getchaintxstats", "getchaintxstats ( nblocks \"blockhash\" )"),
+    ("getmempoolinfo", "getmempoolinfo"),
+    ("getrawmempool", "getrawmempool ( verbose mempool_sequence )"),
     ("getdeploymentinfo", r#"getdeploymentinfo ( "blockhash" )"#),
     ("getdifficulty", "getdifficulty"),
     ("gettxout", r#"gettxout "txid" n ( include_mempool )"#),
@@ -440,6 +442,8 @@ const CORE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("getblockstats", &["hash_or_height (string or numeric, required)", "stats (json array, optional, default=all values)"]),
     ("getchaintips", &[]),
     ("getchaintxstats", &["nblocks (numeric, optional, default=one month)", "blockhash (string, optional, default=chain tip)"]),
+    ("getmempoolinfo", &[]),
+    ("getrawmempool", &["verbose (boolean, optional, default=false)", "mempool_sequence (boolean, optional, default=false)"]),
     ("getdeploymentinfo", &[r#"blockhash (string, optional, default="hash of current chain tip")"#]),
     ("getdifficulty", &[]),
     ("gettxout", &["txid (string, required)", "n (numeric, required)", "include_mempool (boolean, optional, default=true)"]),
@@ -489,6 +493,8 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("getblockstats", &["Arguments:", "Result:", "Examples:"]),
     ("getchaintips", &["Result:", "Examples:"]),
     ("getchaintxstats", &["Arguments:", "Result:", "Examples:"]),
+    ("getmempoolinfo", &["Result:", "Examples:"]),
+    ("getrawmempool", &["Arguments:", "Result (for verbose = false):", "Result (for verbose = true):", "Result (for verbose = false and mempool_sequence = true):", "Examples:"]),
     ("getdeploymentinfo", &["Arguments:", "Result:", "Examples:"]),
     ("getdifficulty", &["Result:", "Examples:"]),
     ("gettxout", &["Arguments:", "Result (If the UTXO was not found):", "Result (Otherwise):", "Examples:"]),
@@ -538,6 +544,8 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("getblockstats", "blockchain"),
     ("getchaintips", "blockchain"),
     ("getchaintxstats", "blockchain"),
+    ("getmempoolinfo", "blockchain"),
+    ("getrawmempool", "blockchain"),
     ("getdeploymentinfo", "blockchain"),
     ("getdifficulty", "blockchain"),
     ("gettxout", "blockchain"),
@@ -589,6 +597,8 @@ getchaintips
 getchaintxstats ( nblocks "blockhash" )
 getdeploymentinfo ( "blockhash" )
 getdifficulty
+getmempoolinfo
+getrawmempool ( verbose mempool_sequence )
 gettxout "txid" n ( include_mempool )
 gettxoutsetinfo ( "hash_type" hash_or_height use_index )
 preciousblock "blockhash"

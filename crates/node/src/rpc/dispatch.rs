@@ -17,6 +17,7 @@ use sou_primitives::{BlockHash, Network};
 use crate::logging::LogHandle;
 use crate::node::Node;
 use crate::rpc::auth::RpcAuth;
+use crate::rpc::mempool::{self, MempoolSettings};
 use crate::rpc::{blockchain, blockstats, codes, control, help, mining, rawtransaction, RpcError};
 
 /// What every handler may use: the node, and the server's own state.
@@ -33,6 +34,8 @@ pub struct Shared {
     pub log: Option<LogHandle>,
     /// The path of `debug.log` (`getrpcinfo`).
     pub log_path: Option<PathBuf>,
+    /// The memory pool's limits, as the options set them.
+    pub mempool: MempoolSettings,
     /// Set by `stop`.
     stopping: AtomicBool,
     /// Set once the RPC listeners are bound.
@@ -53,6 +56,7 @@ impl Shared {
         auth: RpcAuth,
         log: Option<LogHandle>,
         log_path: Option<PathBuf>,
+        mempool: MempoolSettings,
     ) -> Shared {
         let network = node.params().network;
         let tip = (node.chain().tip(), node.chain().height());
@@ -63,6 +67,7 @@ impl Shared {
             started: Instant::now(),
             log,
             log_path,
+            mempool,
             stopping: AtomicBool::new(false),
             serving: AtomicBool::new(false),
             stop_signal: tokio::sync::Notify::new(),
@@ -225,6 +230,8 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "verifychain" => blockchain::verifychain(shared, p),
         "pruneblockchain" => blockchain::pruneblockchain(shared, p),
         "syncwithvalidationinterfacequeue" => Ok(Value::Null),
+        "getmempoolinfo" => mempool::getmempoolinfo(shared, p),
+        "getrawmempool" => mempool::getrawmempool(shared, p),
         // Raw transactions
         "getrawtransaction" => rawtransaction::getrawtransaction(shared, p),
         "decoderawtransaction" => rawtransaction::decoderawtransaction(shared, p),

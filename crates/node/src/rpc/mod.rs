@@ -15,6 +15,7 @@ pub(crate) mod control;
 pub mod dispatch;
 pub mod format;
 pub mod help;
+pub mod mempool;
 pub(crate) mod mining;
 pub(crate) mod params;
 pub(crate) mod rawtransaction;

@@ -69,7 +69,6 @@ from verystable.core.address import (  # noqa: E402
     ADDRESS_BCRT1_P2WSH_OP_TRUE,
     ADDRESS_BCRT1_UNSPENDABLE,
 )
-from verystable.core.authproxy import JSONRPCException  # noqa: E402
 from verystable.core.test_framework import BitcoinTestFramework  # noqa: E402
 from verystable.core.util import assert_equal, assert_raises_rpc_error  # noqa: E402
 
@@ -78,52 +77,18 @@ from verystable.core.util import assert_equal, assert_raises_rpc_error  # noqa: 
 BURN_ADDRESS = ADDRESS_BCRT1_UNSPENDABLE
 OTHER_ADDRESS = ADDRESS_BCRT1_P2WSH_OP_TRUE
 
-# JSON-RPC "Method not found".
-RPC_METHOD_NOT_FOUND = -32601
-
 
 class NodeBasicsTest(BitcoinTestFramework):
     def set_test_params(self):
         self.num_nodes = 1
         self.setup_clean_chain = True
 
-    def setup_network(self):
-        # One node: nothing to connect, nothing to sync (the default would also call
-        # getrawmempool through sync_all).
-        self.setup_nodes()
-
-    def start_node(self, i, *args, **kwargs):
-        node = self.nodes[i]
-        node.start(*args, **kwargs)
-        self._wait_for_rpc(node)
-
-    def start_nodes(self, extra_args=None, *args, **kwargs):
-        if extra_args is None:
-            extra_args = [None] * self.num_nodes
-        try:
-            for i, node in enumerate(self.nodes):
-                node.start(extra_args[i], *args, **kwargs)
-            for node in self.nodes:
-                self._wait_for_rpc(node)
-        except Exception:
-            self.stop_nodes()
-            raise
-
-    def _wait_for_rpc(self, node):
-        """The framework's wait, which also polls `getmempoolinfo` until the mempool is
-        loaded; a node without that method is waited for on `getblockcount` alone (and
-        the gap is logged, so that the test shows it)."""
-        try:
-            node.wait_for_rpc_connection()
-        except JSONRPCException as e:
-            if e.error.get("code") != RPC_METHOD_NOT_FOUND:
-                raise
-            self.log.warning("node lacks getmempoolinfo (%s): waiting on getblockcount only",
-                             e.error.get("message"))
-            node.wait_for_rpc_connection(wait_for_import=False)
-
     def run_test(self):
         node = self.nodes[0]
+
+        self.log.info("The framework's own start-up waited on getmempoolinfo: an empty pool")
+        assert_equal(node.getmempoolinfo()["loaded"], True)
+        assert_equal(node.getrawmempool(), [])
 
         self.log.info("A fresh regtest node holds only the genesis block")
         info = node.getblockchaininfo()

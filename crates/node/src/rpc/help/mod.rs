@@ -34,6 +34,7 @@
 
 mod blockchain;
 mod chainstate;
+mod mempool;
 mod control;
 mod hidden;
 mod mining;
@@ -195,6 +196,7 @@ pub static METHODS: &[Method] = &ALL;
 const GROUPS: &[&[Method]] = &[
     blockchain::METHODS,
     chainstate::METHODS,
+    mempool::METHODS,
     control::METHODS,
     mining::METHODS,
     network::METHODS,
