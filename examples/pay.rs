@@ -85,7 +85,6 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut bob = Wallet::from_mnemonic(&bob_mnemonic, "", Network::Regtest)?;
     let bob_address = bob.next_address(AccountKind::Bip86)?;
 
-    // A clock just after the chain's last block: the wallet believes it is up to date.
     let mut chain = TestChain::new();
     chain.set_payout(Some(address.script_pubkey()));
     let (block, _) = connect(
@@ -127,6 +126,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     println!("3. Paying Bob 1.5 BTC at 5 sat/vB");
     println!("   Bob's address (BIP86, taproot): {bob_address}");
+    // A clock just after the chain's last block: the wallet believes it is up to date.
     let tip_time = chain
         .state
         .entry(&chain.state.tip())
@@ -135,7 +135,13 @@ fn run() -> Result<(), Box<dyn Error>> {
     let rate = FeeRate::from_sat_per_vb(5);
     let payment =
         PaymentBuilder::new(rate).pay(bob_address.script_pubkey(), Amount::from_sat(150_000_000));
-    let mut rng = Rng::from_os()?;
+    // Coin selection and the change's place are random in a real wallet (Core's too);
+    // a fixed seed keeps this run the one the book shows, `--random` draws from the OS.
+    let mut rng = if args.iter().any(|a| a == "--random") {
+        Rng::from_os()?
+    } else {
+        Rng::seeded(1)
+    };
     let unsigned = alice.build_payment(payment, &mut rng)?;
     let tx = alice.sign(&unsigned)?;
     let txid = tx.compute_txid();
