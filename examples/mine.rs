@@ -327,7 +327,7 @@ fn main() -> ExitCode {
                     String::new()
                 };
                 println!(
-                    "   found nonce {nonce} after {} attempts ({:.2}x the expectation) in {:.2} s{rate_text}",
+                    "   found nonce {nonce} after {} attempts, all threads together ({:.2}x the expectation) in {:.2} s{rate_text}",
                     human(attempts as f64).trim(),
                     attempts as f64 / expected,
                     elapsed.as_secs_f64()

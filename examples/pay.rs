@@ -17,8 +17,8 @@ use sou::keys::bip39::{Language, Mnemonic};
 use sou::primitives::hashes::sha256;
 use sou::script::VerifyFlags;
 use sou::wallet::sign::verify_transaction;
-use sou::wallet::wallet::BlockEvents;
-use sou::wallet::{AccountKind, Algorithm, InputKind, PaymentBuilder, Rng, Wallet};
+use sou::wallet::{Algorithm, InputKind, Rng};
+use sou::{AccountKind, BlockEvents, PaymentBuilder, Wallet};
 use sou::{Address, Amount, Block, FeeRate, Network, Transaction};
 use sou_testkit::TestChain;
 

@@ -18,6 +18,21 @@
 //! let genesis = sou::Network::Mainnet.params().genesis_block();
 //! println!("{}", genesis.block_hash());
 //! ```
+//!
+//! ## A path through it
+//!
+//! 1. **Bytes**: a block and its transactions, field by field ([`Block`], [`Transaction`];
+//!    the book's "Bytes on the wire", `examples/genesis.rs`).
+//! 2. **Keys**: from a random number to an address ([`SecretKey`], [`Address`]; "Keys and
+//!    addresses", `examples/keys.rs`).
+//! 3. **Pay**: a wallet chooses coins, builds and signs a payment ([`Wallet`],
+//!    [`PaymentBuilder`]; "Paying someone", `examples/pay.rs`), and the script interpreter
+//!    checks it ([`script`]; "Locking and unlocking coins", `examples/script_trace.rs`).
+//! 4. **Mine**: a template and the proof-of-work search ([`miner`]; "Where new coins come from",
+//!    `examples/mine.rs`).
+//! 5. **Agree**: validation, the chain with the most work, reorganisations ([`chain`];
+//!    "How nodes agree", `examples/reorg.rs`), and a node that Bitcoin Core's tools drive
+//!    ([`node`]; "Running a regtest node").
 
 pub use sou_chain as chain;
 pub use sou_keys as keys;
@@ -27,8 +42,11 @@ pub use sou_primitives as primitives;
 pub use sou_script as script;
 pub use sou_wallet as wallet;
 
+pub use sou_chain::{BlockError, Chainstate};
 pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
 pub use sou_primitives::{
     Amount, Block, BlockHash, BlockHeader, CompactTarget, FeeRate, Network, OutPoint, Params,
     Script, Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid, U256,
 };
+pub use sou_wallet::wallet::BlockEvents;
+pub use sou_wallet::{AccountKind, PaymentBuilder, Wallet};

@@ -17,7 +17,9 @@
 //! ```
 //!
 //! Script checks run after the rest of a block is checked, across all cores with `rayon`
-//! (or one by one, with identical verdicts), as Core's check queue does.
+//! (or one by one, with identical verdicts). A block with several faults is rejected for
+//! the first in the order of Core's single-threaded `ConnectBlock`; a bitcoind running
+//! script-check threads may name a later script failure instead (see `connect_block`).
 //!
 //! The coins, blocks and undo data live in a [`ChainStore`] (in memory by default, on disk
 //! in a node); the block tree itself is kept in memory, as Core keeps its block index, and
