@@ -24,9 +24,6 @@ use core::fmt;
 
 use sou_primitives::hashes::{hash160, sha256};
 use sou_primitives::network::Params;
-use sou_primitives::opcodes::Opcode;
-use sou_primitives::opcodes::{OP_0, OP_CHECKSIG, OP_DUP, OP_EQUAL, OP_EQUALVERIFY, OP_HASH160};
-use sou_primitives::script::Builder;
 use sou_primitives::{Network, Script};
 
 use crate::key::{PubkeyHash, PublicKey, ScriptHash};
@@ -141,24 +138,14 @@ impl Address {
     /// The output script this address stands for.
     pub fn script_pubkey(&self) -> Script {
         match &self.payload {
-            Payload::PubkeyHash(h) => Builder::new()
-                .push_opcode(OP_DUP)
-                .push_opcode(OP_HASH160)
-                .push_slice(&h.0)
-                .push_opcode(OP_EQUALVERIFY)
-                .push_opcode(OP_CHECKSIG)
-                .into_script(),
-            Payload::ScriptHash(h) => Builder::new()
-                .push_opcode(OP_HASH160)
-                .push_slice(&h.0)
-                .push_opcode(OP_EQUAL)
-                .into_script(),
+            Payload::PubkeyHash(h) => Script::p2pkh(&h.0),
+            Payload::ScriptHash(h) => Script::p2sh(&h.0),
             Payload::WitnessProgram { version, program } => {
-                let version_op = Opcode::from_small_int(*version).unwrap_or(OP_0);
-                Builder::new()
-                    .push_opcode(version_op)
-                    .push_slice_non_minimal(program)
-                    .into_script()
+                // Versions above 16 exist only in a payload built by hand against its doc;
+                // they are written as version 0, as before.
+                Script::new_witness_program(*version, program)
+                    .or_else(|| Script::new_witness_program(0, program))
+                    .unwrap_or_default()
             }
         }
     }

@@ -164,6 +164,40 @@ impl Script {
         Some((version, &b[2..]))
     }
 
+    /// The P2PKH output script `OP_DUP OP_HASH160 <pubkey_hash> OP_EQUALVERIFY OP_CHECKSIG`:
+    /// pays whoever shows a key hashing (HASH160) to `pubkey_hash` and signs with it. Also
+    /// the script code a P2WPKH input signs (BIP143).
+    pub fn p2pkh(pubkey_hash: &[u8; 20]) -> Script {
+        Builder::new()
+            .push_opcode(opcodes::OP_DUP)
+            .push_opcode(opcodes::OP_HASH160)
+            .push_slice(pubkey_hash)
+            .push_opcode(opcodes::OP_EQUALVERIFY)
+            .push_opcode(opcodes::OP_CHECKSIG)
+            .into_script()
+    }
+
+    /// The P2SH output script `OP_HASH160 <script_hash> OP_EQUAL` (BIP16).
+    pub fn p2sh(script_hash: &[u8; 20]) -> Script {
+        Builder::new()
+            .push_opcode(opcodes::OP_HASH160)
+            .push_slice(script_hash)
+            .push_opcode(opcodes::OP_EQUAL)
+            .into_script()
+    }
+
+    /// A witness program (BIP141): the version as `OP_0`..`OP_16`, then the program as one
+    /// push. `None` for a version above 16.
+    pub fn new_witness_program(version: u8, program: &[u8]) -> Option<Script> {
+        let version = Opcode::from_small_int(version)?;
+        Some(
+            Builder::new()
+                .push_opcode(version)
+                .push_slice_non_minimal(program)
+                .into_script(),
+        )
+    }
+
     /// True for the P2SH pattern `OP_HASH160 <20 bytes> OP_EQUAL` (BIP16), exactly 23 bytes.
     pub fn is_p2sh(&self) -> bool {
         let b = self.as_bytes();

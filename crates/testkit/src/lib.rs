@@ -250,9 +250,8 @@ impl TestChain {
         };
         let pre = PrecomputedTransactionData::new(&tx, vec![spent]);
         let pk = self.key.public_key();
-        let code = Script::from_bytes(
-            [&[0x76, 0xa9, 0x14][..], &pk.pubkey_hash().0, &[0x88, 0xac]].concat(),
-        );
+        // BIP143: a P2WPKH input signs the P2PKH script of its key.
+        let code = Script::p2pkh(&pk.pubkey_hash().0);
         let sighash = segwit_v0_sighash(code.as_bytes(), &tx, 0, 1, coin.value.to_sat(), &pre);
         let mut sig = ecdsa::sign(&Message::from_digest(sighash.0), &self.key).to_der();
         sig.push(1);
