@@ -183,7 +183,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         unsigned.fee,
         tx.vsize(),
         tx.weight().to_wu(),
-        unsigned.estimated_weight
+        unsigned.estimated_weight.to_wu()
     );
     println!("   The fee is what the inputs hold minus what the outputs pay: nobody writes it");
     println!("   down, miners collect it. Sequence 0xfffffffd signals that Alice may replace the");

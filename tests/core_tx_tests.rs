@@ -67,7 +67,12 @@ impl Case {
     /// Core's `CheckTxScripts`: the verdict of the first failing input, or Ok.
     fn verify(&self, flags: VerifyFlags) -> Result<(), (usize, ScriptError)> {
         (0..self.tx.input.len()).try_for_each(|i| {
-            verify_input_with(&self.tx, i, &self.precomputed, flags).map_err(|e| (i, e))
+            verify_input_with(&self.tx, i, &self.precomputed, flags).map_err(|e| {
+                match e.script_error() {
+                    Some(error) => (i, error),
+                    None => panic!("{}: input {i}: {e}", self.label),
+                }
+            })
         })
     }
 }

@@ -176,10 +176,10 @@ fn every_spend_type_confirms() {
         assert_eq!(paid.input.len(), 2, "both wallet coins are needed");
         // Odd rounds replace the payment by a higher-fee one before it confirms.
         let (paid, fee) = if round % 2 == 1 {
-            let bumped = wallet
+            let (replacement, bumped) = wallet
                 .bump_fee(paid.compute_txid(), FeeRate::from_sat_per_vb(25))
                 .unwrap();
-            (bumped.tx, bumped.fee)
+            (replacement, bumped.fee)
         } else {
             (paid, unsigned.fee)
         };

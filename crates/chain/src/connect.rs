@@ -324,7 +324,10 @@ fn check_scripts(
             BlockError::Script {
                 txid: txids[index],
                 input,
-                error,
+                error: error.script_error().expect(
+                    "`checks` names only inputs the transaction has, and `apply_transactions` \
+                     gave it one spent output per input: every failure is a script verdict",
+                ),
             }
         })
     };

@@ -34,7 +34,10 @@ use sou_primitives::block::{Block, BlockHeader};
 use sou_primitives::network::Params;
 use sou_primitives::pow::{CompactTarget, Target, U256};
 use sou_primitives::script::{Instruction, Script};
-use sou_primitives::transaction::WITNESS_SCALE_FACTOR;
+use sou_primitives::transaction::{
+    SEQUENCE_LOCKTIME_DISABLE_FLAG, SEQUENCE_LOCKTIME_GRANULARITY, SEQUENCE_LOCKTIME_MASK,
+    SEQUENCE_LOCKTIME_TYPE_FLAG, WITNESS_SCALE_FACTOR,
+};
 use sou_primitives::{Amount, BlockHash, OutPoint, Transaction, TxOut, Txid, Weight, Witness};
 use sou_script::{ScriptError, VerifyFlags};
 use thiserror::Error;
@@ -45,8 +48,9 @@ pub const MAX_BLOCK_SIGOPS_COST: u64 = 80_000;
 pub const MAX_FUTURE_BLOCK_TIME: i64 = 2 * 60 * 60;
 /// BIP94: how far before its parent the first block of a period may be dated.
 pub const MAX_TIMEWARP: i64 = 600;
-/// Lock times below this are heights, above it Unix times.
-pub const LOCKTIME_THRESHOLD: u32 = 500_000_000;
+/// Lock times below this are heights, above it Unix times (defined with the lock time
+/// field, in `sou_primitives::transaction`).
+pub use sou_primitives::transaction::LOCKTIME_THRESHOLD;
 /// Blocks whose time the median-time-past takes.
 pub const MEDIAN_TIME_SPAN: u32 = 11;
 
@@ -892,13 +896,6 @@ pub fn check_tx_inputs(
         .ok_or(BlockError::FeeOutOfRange { txid })?;
     Ok(fee)
 }
-
-/// BIP68 relative lock bits of an input's sequence.
-const SEQUENCE_LOCKTIME_DISABLE_FLAG: u32 = 1 << 31;
-const SEQUENCE_LOCKTIME_TYPE_FLAG: u32 = 1 << 22;
-const SEQUENCE_LOCKTIME_MASK: u32 = 0x0000_ffff;
-/// Time-based relative locks count in units of 512 seconds.
-const SEQUENCE_LOCKTIME_GRANULARITY: u32 = 9;
 
 /// BIP68: do the inputs' relative locks allow `tx` in a block at `view.tip().height + 1`?
 /// `coin_heights` gives the height of each spent coin (Core `CalculateSequenceLocks` and

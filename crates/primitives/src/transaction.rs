@@ -37,6 +37,36 @@ pub const WITNESS_SCALE_FACTOR: usize = 4;
 /// `lock_time` (Core `CTxIn::SEQUENCE_FINAL`).
 pub const SEQUENCE_FINAL: u32 = 0xffff_ffff;
 
+/// Where [`Transaction::lock_time`] changes meaning: below it the lock time is a block
+/// height, from it on a Unix time (Core `LOCKTIME_THRESHOLD`). 500,000,000 blocks would take
+/// some 9,500 years, and 500,000,000 seconds after 1970 fell in November 1985, so neither
+/// reading can be mistaken for the other. `OP_CHECKLOCKTIMEVERIFY` (BIP65) compares only
+/// lock times of the same kind.
+pub const LOCKTIME_THRESHOLD: u32 = 500_000_000;
+
+/// BIP68 relative lock times, read from an input's [`TxIn::sequence`] in version 2+
+/// transactions:
+///
+/// ```text
+/// bit 31      bit 22                  bits 15..0
+///  disable     type: 0 blocks,         value: how many blocks, or how many
+///              1 units of 512 s        512-second units, after the coin
+/// ```
+///
+/// With this bit set the sequence carries no relative lock (and `OP_CHECKSEQUENCEVERIFY`'s
+/// operand asks for none): Core `CTxIn::SEQUENCE_LOCKTIME_DISABLE_FLAG`.
+pub const SEQUENCE_LOCKTIME_DISABLE_FLAG: u32 = 1 << 31;
+/// With this bit set the relative lock counts time, in units of
+/// 2^[`SEQUENCE_LOCKTIME_GRANULARITY`] seconds; without it, blocks (Core
+/// `CTxIn::SEQUENCE_LOCKTIME_TYPE_FLAG`).
+pub const SEQUENCE_LOCKTIME_TYPE_FLAG: u32 = 1 << 22;
+/// The bits holding the lock's value (Core `CTxIn::SEQUENCE_LOCKTIME_MASK`); the bits
+/// between it and the type flag are free for other uses.
+pub const SEQUENCE_LOCKTIME_MASK: u32 = 0x0000_ffff;
+/// Time-based relative locks count in units of 2^9 = 512 seconds, so 16 bits reach
+/// about 388 days (Core `CTxIn::SEQUENCE_LOCKTIME_GRANULARITY`).
+pub const SEQUENCE_LOCKTIME_GRANULARITY: u32 = 9;
+
 /// A reference to a transaction output: which transaction, which output.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct OutPoint {

@@ -1854,7 +1854,9 @@ fn main() {
             flags,
             kind,
         } = case;
-        let verdict = verify_input(&tx, index, &spent, flags);
+        // Every case gives one spent output per input: any error is a script verdict.
+        let verdict = verify_input(&tx, index, &spent, flags)
+            .map_err(|e| e.script_error().unwrap_or_else(|| panic!("{e}")));
         let spent_text: Vec<String> = spent
             .iter()
             .map(|o| {

@@ -3,6 +3,10 @@
 //! [`ScriptError::name`] gives the spelling of Core's test vectors (`EVAL_FALSE`,
 //! `NULLFAIL`, ...), so a failing test names the same error Core would.
 //!
+//! [`InputError`] wraps it for [`verify_input`](crate::verify_input), whose caller can also
+//! get the call wrong (an input the transaction does not have, spent outputs missing):
+//! those mistakes are ours, not the script's, and have no Core name.
+//!
 //! References: Core `src/script/script_error.h`, `src/test/script_tests.cpp` (`script_errors`).
 
 use thiserror::Error;
@@ -365,5 +369,41 @@ impl ScriptError {
     /// The variant with Core's test-vector name, if any.
     pub fn from_name(name: &str) -> Option<ScriptError> {
         Self::ALL.iter().copied().find(|e| e.name() == name)
+    }
+}
+
+/// Why [`verify_input`](crate::verify_input) or [`verify_input_with`](crate::verify_input_with)
+/// did not accept an input: the script's verdict, or a mistake in the call that left no
+/// script to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// The input's scripts fail, with Core's error.
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    /// The caller named an input the transaction does not have.
+    #[error("input {index} asked for, but the transaction has {inputs} inputs")]
+    NoSuchInput {
+        /// The index asked for.
+        index: usize,
+        /// How many inputs the transaction has.
+        inputs: usize,
+    },
+    /// The spent outputs given do not cover the input: one per input is needed, since
+    /// taproot signatures commit to all of them.
+    #[error("no spent output for input {index}: one per input is needed")]
+    MissingSpentOutput {
+        /// The input.
+        index: usize,
+    },
+}
+
+impl InputError {
+    /// The script's verdict, if the input could be judged at all.
+    pub fn script_error(self) -> Option<ScriptError> {
+        match self {
+            InputError::Script(error) => Some(error),
+            _ => None,
+        }
     }
 }

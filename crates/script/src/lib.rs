@@ -10,7 +10,7 @@
 //! | [`interpreter`] | [`verify_input`], [`verify_script`], [`eval_script`], signature checkers |
 //! | [`sighash`] | legacy, BIP143 and BIP341 signature hashes, precomputed per transaction |
 //! | [`flags`] | [`VerifyFlags`]: consensus and policy rule sets |
-//! | [`error`] | [`ScriptError`], one variant per Core error |
+//! | [`error`] | [`ScriptError`], one variant per Core error; [`InputError`] for [`verify_input`] |
 //! | [`num`] | script numbers |
 //! | [`trace`] | step-by-step tracing for teaching, free when unused |
 //! | [`asm`] | Core's test assembly (`"DUP HASH160 0x14 0x.. EQUALVERIFY"`) |
@@ -36,7 +36,7 @@ pub mod num;
 pub mod sighash;
 pub mod trace;
 
-pub use error::ScriptError;
+pub use error::{InputError, ScriptError};
 pub use flags::VerifyFlags;
 pub use interpreter::{
     eval_script, verify_input, verify_input_with, verify_script, verify_script_traced,

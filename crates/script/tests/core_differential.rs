@@ -81,7 +81,9 @@ impl CoreCase {
     fn check(&self) {
         let (tx, spent) = self.spend();
         let flags = VerifyFlags::parse(self.flags).unwrap();
-        let got = verify_input(&tx, 0, &[spent], flags).map_or_else(|e| e.name(), |()| "OK");
+        let got = verify_input(&tx, 0, &[spent], flags)
+            .map_err(|e| e.script_error().unwrap_or_else(|| panic!("{e}")))
+            .map_or_else(|e| e.name(), |()| "OK");
         assert_eq!(
             got, self.core,
             "{} / {} under {}",

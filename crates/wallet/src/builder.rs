@@ -23,7 +23,9 @@
 use sou_primitives::opcodes::OP_RETURN;
 use sou_primitives::script::Builder;
 use sou_primitives::transaction::SEQUENCE_FINAL;
-use sou_primitives::{Amount, FeeRate, OutPoint, Script, Transaction, TxIn, TxOut, Witness};
+use sou_primitives::{
+    Amount, FeeRate, OutPoint, Script, Transaction, TxIn, TxOut, Weight, Witness,
+};
 use sou_script::PrecomputedTransactionData;
 
 use crate::select::{self, Candidate, SelectionParams};
@@ -88,6 +90,27 @@ pub struct PaymentBuilder {
 /// typed in the wrong unit.
 pub const DEFAULT_MAX_FEE: Amount = Amount::from_sat(10_000_000);
 
+/// The change step's result: the outputs with the change placed (if any), the weight
+/// and fee of the transaction they make.
+struct WithChange {
+    outputs: Vec<TxOut>,
+    change_index: Option<usize>,
+    weight: Weight,
+    fee: Amount,
+}
+
+/// What a change output would cost (see [`PaymentBuilder::build`], step 4).
+struct ChangePlan {
+    /// Where change goes (a P2WPKH stand-in when the payment has no change script).
+    script: Script,
+    /// The fee of adding the change output now.
+    fee: Amount,
+    /// The fee of spending it later, at the discard rate.
+    spend_fee: Amount,
+    /// Change below this is given to the miner (Core `min_viable_change`).
+    min_viable: Amount,
+}
+
 /// A built, unsigned payment.
 #[derive(Debug, Clone)]
 pub struct UnsignedPayment {
@@ -98,7 +121,7 @@ pub struct UnsignedPayment {
     /// The fee it pays.
     pub fee: Amount,
     /// Its predicted weight once signed.
-    pub estimated_weight: u64,
+    pub estimated_weight: Weight,
     /// Which output is the change, if any.
     pub change_index: Option<usize>,
     /// Which algorithm chose the coins (`None` when the preset coins were enough).
@@ -108,7 +131,7 @@ pub struct UnsignedPayment {
 impl UnsignedPayment {
     /// Predicted virtual size once signed.
     pub fn estimated_vsize(&self) -> u64 {
-        self.estimated_weight.div_ceil(4)
+        self.estimated_weight.to_vbytes_ceil()
     }
 
     /// The outputs the inputs spend, in order.
@@ -128,6 +151,65 @@ impl UnsignedPayment {
             sign::sign_input(&mut tx, index, &info, &precomputed)?;
         }
         Ok(tx)
+    }
+}
+
+impl UnsignedPayment {
+    /// A BIP125 replacement of `old`, a payment spending `spent` (in input order), that
+    /// pays a fee of at least `rate` and at least `old`'s fee plus Core's incremental
+    /// relay fee (1 sat/vB) for its size: relay rules ask a replacement to pay for its own
+    /// bandwidth. The extra fee comes from output `change_index`, which must stay above
+    /// the dust threshold. The result has the same inputs and outputs, unsigned.
+    pub fn replacing(
+        old: &Transaction,
+        spent: Vec<SpendableCoin>,
+        change_index: usize,
+        rate: FeeRate,
+    ) -> Result<UnsignedPayment, Error> {
+        let money = Error::InvalidAmount(Amount::MAX_MONEY);
+        let input_value =
+            Amount::checked_sum(spent.iter().map(|c| c.output.value)).ok_or(money.clone())?;
+        let output_value =
+            Amount::checked_sum(old.output.iter().map(|o| o.value)).ok_or(money.clone())?;
+        let old_fee = input_value.checked_sub(output_value).ok_or(money.clone())?;
+        let vsize = old.vsize();
+        let relay_minimum = old_fee
+            .checked_add(FeeRate::MIN_RELAY.fee_for_vsize(vsize))
+            .ok_or(money.clone())?;
+        let new_fee = rate.fee_for_vsize(vsize).max(relay_minimum);
+        let extra = new_fee.checked_sub(old_fee).ok_or(money.clone())?;
+
+        let mut tx = old.clone();
+        let change = tx
+            .output
+            .get_mut(change_index)
+            .ok_or(Error::NothingToBump(old.compute_txid()))?;
+        let reduced = change.value.checked_sub(extra).ok_or(money.clone())?;
+        let dust = size::dust_threshold(&change.script_pubkey, FeeRate::DUST_RELAY);
+        if reduced < dust {
+            let spare = change.value.checked_sub(dust).ok_or(money.clone())?;
+            return Err(Error::InsufficientFunds {
+                needed: extra,
+                available: spare.max(Amount::ZERO),
+                shortfall: dust.checked_sub(reduced).ok_or(money)?,
+            });
+        }
+        change.value = reduced;
+        for input in &mut tx.input {
+            input.script_sig = Script::new();
+            input.witness = Witness::new();
+        }
+        let kinds: Vec<InputKind> = spent.iter().map(|c| c.kind.clone()).collect();
+        let scripts: Vec<&Script> = tx.output.iter().map(|o| &o.script_pubkey).collect();
+        let estimated_weight = size::tx_weight(&kinds, &scripts);
+        Ok(UnsignedPayment {
+            tx,
+            spent,
+            fee: new_fee,
+            estimated_weight,
+            change_index: Some(change_index),
+            algorithm: None,
+        })
     }
 }
 
@@ -254,7 +336,8 @@ impl PaymentBuilder {
         Ok(outputs)
     }
 
-    /// Chooses coins among `coins` and builds the unsigned transaction.
+    /// Chooses coins among `coins` and builds the unsigned transaction, in the steps of
+    /// the module documentation.
     pub fn build(&self, coins: &[SpendableCoin], rng: &mut Rng) -> Result<UnsignedPayment, Error> {
         let outputs = self.fixed_outputs()?;
         // The coins' total must be money, which bounds every sum below.
@@ -264,15 +347,61 @@ impl PaymentBuilder {
         let paid = Amount::checked_sum(outputs.iter().map(|o| o.value))
             .filter(|a| a.is_valid_money())
             .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
-
         if self.fee_rate < FeeRate::MIN_RELAY {
             return Err(Error::FeeRateTooLow(self.fee_rate));
         }
-        let count = i64::try_from(self.recipients.len().max(1)).unwrap_or(1);
-        let average_payment = Amount::from_sat(paid.to_sat() / count);
+        let change = self.change_plan();
+        let (selected, algorithm) = self.select_inputs(coins, &outputs, paid, &change, rng)?;
+        let with_change = self.add_change(&selected, outputs, paid, &change, rng)?;
+        if with_change.fee > self.max_fee {
+            return Err(Error::FeeTooHigh {
+                fee: with_change.fee,
+                max: self.max_fee,
+            });
+        }
+        Ok(self.finish(selected, with_change, algorithm, rng))
+    }
 
-        // Coins the caller insists on, then the rest for the selection.
-        let mut preset = Vec::new();
+    /// What a change output would cost: its fee now, the fee of spending it later, and
+    /// so the smallest change worth making. Without a change script, change is priced
+    /// as a P2WPKH output, and a payment that would need it is refused rather than
+    /// giving the excess to the miner.
+    fn change_plan(&self) -> ChangePlan {
+        let (script, kind) = match &self.change {
+            Some((s, k)) => (s.clone(), k.clone()),
+            None => (
+                Builder::new()
+                    .push_opcode(sou_primitives::opcodes::OP_0)
+                    .push_slice(&[0; 20])
+                    .into_script(),
+                InputKind::P2wpkh,
+            ),
+        };
+        let fee = size::fee_for(self.fee_rate, size::output_weight(&script));
+        let spend_fee = size::fee_for(self.discard_fee_rate, kind.weight());
+        let dust = size::dust_threshold(&script, self.dust_relay_fee_rate);
+        // Change is worth making when spending it costs less than it holds, and it is not dust.
+        let min_viable = Amount::from_sat((spend_fee.to_sat() + 1).max(dust.to_sat()));
+        ChangePlan {
+            script,
+            fee,
+            spend_fee,
+            min_viable,
+        }
+    }
+
+    /// Step 3: the coins the caller insists on, then what the selection adds to cover
+    /// the target, in a random order (Core shuffles the inputs so that their order tells
+    /// nothing about the wallet).
+    fn select_inputs(
+        &self,
+        coins: &[SpendableCoin],
+        outputs: &[TxOut],
+        paid: Amount,
+        change: &ChangePlan,
+        rng: &mut Rng,
+    ) -> Result<(Vec<SpendableCoin>, Option<Algorithm>), Error> {
+        let mut preset: Vec<SpendableCoin> = Vec::new();
         for outpoint in &self.must_spend {
             let coin = coins
                 .iter()
@@ -285,89 +414,93 @@ impl PaymentBuilder {
         let pool: Vec<&SpendableCoin> = coins.iter().filter(|c| !preset.contains(c)).collect();
 
         // The fee of everything but the inputs: header, counts, outputs, and the
-        // segwit marker when any coin could need a witness.
+        // segwit marker and flag when any coin could need a witness.
         let any_segwit = coins.iter().any(|c| c.kind.is_segwit());
-        let owned_scripts: Vec<Script> = outputs.iter().map(|o| o.script_pubkey.clone()).collect();
-        let out_scripts: Vec<&Script> = owned_scripts.iter().collect();
-        let base_weight = size::tx_weight(&[], &out_scripts) + if any_segwit { 2 } else { 0 };
-        // Without a change script, change is priced as a P2WPKH output, and a payment
-        // that would need it is refused rather than giving the excess to the miner.
-        let template = (
-            Builder::new()
-                .push_opcode(sou_primitives::opcodes::OP_0)
-                .push_slice(&[0; 20])
-                .into_script(),
-            InputKind::P2wpkh,
+        let out_scripts: Vec<&Script> = outputs.iter().map(|o| &o.script_pubkey).collect();
+        let marker = if any_segwit { 2 } else { 0 };
+        let base_weight = Weight::from_wu(size::tx_weight(&[], &out_scripts).to_wu() + marker);
+        let preset_fee = Amount::checked_sum(
+            preset
+                .iter()
+                .map(|c| size::fee_for(self.fee_rate, c.kind.weight())),
         );
-        let (change_script, change_kind) = match &self.change {
-            Some((s, k)) => (s, k),
-            None => (&template.0, &template.1),
-        };
-        let change_weight = size::output_weight(change_script);
-        let change_fee = self.fee_rate.fee_for_weight(change_weight);
-        let change_spend_fee = self.discard_fee_rate.fee_for_weight(change_kind.weight());
-        let change_dust = size::dust_threshold(change_script, self.dust_relay_fee_rate);
-        let min_viable_change =
-            Amount::from_sat((change_spend_fee.to_sat() + 1).max(change_dust.to_sat()));
-        let preset_fee: i64 = preset
-            .iter()
-            .map(|c| self.fee_rate.fee_for_weight(c.kind.weight()).to_sat())
-            .sum();
-        let preset_value: i64 = preset.iter().map(|c| c.output.value.to_sat()).sum();
-        let target =
-            paid.to_sat() + self.fee_rate.fee_for_weight(base_weight).to_sat() + preset_fee
-                - preset_value;
+        let preset_value = Amount::checked_sum(preset.iter().map(|c| c.output.value));
+        // What the selection must cover; negative when the preset coins already do.
+        let target = paid
+            .checked_add(size::fee_for(self.fee_rate, base_weight))
+            .zip(preset_fee)
+            .and_then(|(t, fee)| t.checked_add(fee))
+            .zip(preset_value)
+            .and_then(|(t, value)| t.checked_sub(value))
+            .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
 
-        let mut selected: Vec<SpendableCoin> = preset;
+        let mut selected = preset;
         let mut algorithm = None;
-        if target > 0 || selected.is_empty() {
+        if target > Amount::ZERO || selected.is_empty() {
             let candidates: Vec<Candidate> = pool
                 .iter()
                 .map(|c| Candidate {
                     value: c.output.value,
-                    input_weight: c.kind.weight(),
+                    input_weight: c.kind.weight().to_wu(),
                 })
                 .collect();
+            // Core bases the change target on the average payment (`GenerateChangeTarget`).
+            let count = i64::try_from(self.recipients.len().max(1)).unwrap_or(1);
+            let average_payment = Amount::from_sat(paid.to_sat() / count);
             let params = SelectionParams {
-                target: Amount::from_sat(target.max(0)),
+                target: target.max(Amount::ZERO),
                 fee_rate: self.fee_rate,
                 long_term_fee_rate: self.long_term_fee_rate,
-                change_fee,
-                cost_of_change: Amount::from_sat(change_fee.to_sat() + change_spend_fee.to_sat()),
-                min_viable_change,
-                // Core bases it on the average payment (`GenerateChangeTarget`).
-                min_change_target: select::change_target(average_payment, change_fee, rng),
+                change_fee: change.fee,
+                cost_of_change: change
+                    .fee
+                    .checked_add(change.spend_fee)
+                    .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?,
+                min_viable_change: change.min_viable,
+                min_change_target: select::change_target(average_payment, change.fee, rng),
             };
             let selection = select::select_coins(&candidates, &params, rng)?;
             algorithm = Some(selection.algorithm);
             selected.extend(selection.indexes.iter().map(|&i| pool[i].clone()));
         }
-        // Core shuffles the inputs so their order tells nothing about the wallet.
         rng.shuffle(&mut selected);
+        Ok((selected, algorithm))
+    }
 
+    /// Step 4: what the inputs hold beyond the payment and its fee goes back as change,
+    /// at a random position, unless it is not worth making; then it goes to the miner.
+    fn add_change(
+        &self,
+        selected: &[SpendableCoin],
+        mut outputs: Vec<TxOut>,
+        paid: Amount,
+        change: &ChangePlan,
+        rng: &mut Rng,
+    ) -> Result<WithChange, Error> {
+        let money = Error::InvalidAmount(Amount::MAX_MONEY);
         let kinds: Vec<InputKind> = selected.iter().map(|c| c.kind.clone()).collect();
-        let input_value = Amount::checked_sum(selected.iter().map(|c| c.output.value))
-            .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
+        let input_value =
+            Amount::checked_sum(selected.iter().map(|c| c.output.value)).ok_or(money.clone())?;
+        let mut out_scripts: Vec<&Script> = outputs.iter().map(|o| &o.script_pubkey).collect();
         let weight_without_change = size::tx_weight(&kinds, &out_scripts);
-        let fee_without_change = self.fee_rate.fee_for_weight(weight_without_change);
-        let excess = input_value.to_sat() - paid.to_sat() - fee_without_change.to_sat();
-        if excess < 0 {
+        let needed = paid
+            .checked_add(size::fee_for(self.fee_rate, weight_without_change))
+            .ok_or(money.clone())?;
+        let excess = input_value.checked_sub(needed).ok_or(money.clone())?;
+        if excess.is_negative() {
             return Err(Error::InsufficientFunds {
-                needed: Amount::from_sat(paid.to_sat() + fee_without_change.to_sat()),
+                needed,
                 available: input_value,
-                shortfall: Amount::from_sat(-excess),
+                shortfall: needed.checked_sub(input_value).ok_or(money)?,
             });
         }
-        let mut outputs = outputs;
-        let mut change_index = None;
-        let mut weight = weight_without_change;
-        let mut with_change: Vec<&Script> = out_scripts.clone();
-        with_change.push(change_script);
-        let weight_with_change = size::tx_weight(&kinds, &with_change);
-        let change = input_value.to_sat()
-            - paid.to_sat()
-            - self.fee_rate.fee_for_weight(weight_with_change).to_sat();
-        if change >= min_viable_change.to_sat() {
+        out_scripts.push(&change.script);
+        let weight_with_change = size::tx_weight(&kinds, &out_scripts);
+        let change_value = input_value
+            .checked_sub(paid)
+            .and_then(|v| v.checked_sub(size::fee_for(self.fee_rate, weight_with_change)))
+            .ok_or(money.clone())?;
+        let (change_index, weight) = if change_value >= change.min_viable {
             if self.change.is_none() {
                 return Err(Error::NoChangeScript);
             }
@@ -375,23 +508,33 @@ impl PaymentBuilder {
             outputs.insert(
                 position,
                 TxOut {
-                    value: Amount::from_sat(change),
-                    script_pubkey: change_script.clone(),
+                    value: change_value,
+                    script_pubkey: change.script.clone(),
                 },
             );
-            change_index = Some(position);
-            weight = weight_with_change;
-        }
-        let output_value = Amount::checked_sum(outputs.iter().map(|o| o.value))
-            .ok_or(Error::InvalidAmount(Amount::MAX_MONEY))?;
-        let fee = Amount::from_sat(input_value.to_sat() - output_value.to_sat());
-        if fee > self.max_fee {
-            return Err(Error::FeeTooHigh {
-                fee,
-                max: self.max_fee,
-            });
-        }
+            (Some(position), weight_with_change)
+        } else {
+            (None, weight_without_change)
+        };
+        let output_value =
+            Amount::checked_sum(outputs.iter().map(|o| o.value)).ok_or(money.clone())?;
+        let fee = input_value.checked_sub(output_value).ok_or(money)?;
+        Ok(WithChange {
+            outputs,
+            change_index,
+            weight,
+            fee,
+        })
+    }
 
+    /// Step 5: the transaction, with its replaceability signal and lock time.
+    fn finish(
+        &self,
+        selected: Vec<SpendableCoin>,
+        with_change: WithChange,
+        algorithm: Option<Algorithm>,
+        rng: &mut Rng,
+    ) -> UnsignedPayment {
         let sequence = if self.rbf {
             SEQUENCE_RBF
         } else {
@@ -408,17 +551,17 @@ impl PaymentBuilder {
                     witness: Witness::new(),
                 })
                 .collect(),
-            output: outputs,
+            output: with_change.outputs,
             lock_time: self.choose_lock_time(rng),
         };
-        Ok(UnsignedPayment {
+        UnsignedPayment {
             tx,
             spent: selected,
-            fee,
-            estimated_weight: weight,
-            change_index,
+            fee: with_change.fee,
+            estimated_weight: with_change.weight,
+            change_index: with_change.change_index,
             algorithm,
-        })
+        }
     }
 
     /// Core's `DiscourageFeeSniping`.

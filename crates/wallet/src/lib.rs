@@ -39,7 +39,7 @@
 //!     .build(&[coin], &mut Rng::seeded(1))?;
 //! let tx = payment.sign(|_| Some(SpendInfo::P2wpkh(key.clone())))?;
 //! sign::verify_transaction(&tx, &payment.spent_outputs(), VerifyFlags::STANDARD)?;
-//! assert_eq!(tx.weight().to_wu(), payment.estimated_weight); // the estimate is exact
+//! assert_eq!(tx.weight(), payment.estimated_weight); // the estimate is exact
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

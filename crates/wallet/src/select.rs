@@ -29,9 +29,9 @@ use crate::{Error, Rng};
 /// Core's `TOTAL_TRIES`: the search budget of Branch and Bound.
 pub const BNB_TOTAL_TRIES: usize = 100_000;
 /// Core's `CHANGE_LOWER`: the smallest change the knapsack and single random draw aim for.
-pub const CHANGE_LOWER: i64 = 50_000;
+pub const CHANGE_LOWER: Amount = Amount::from_sat(50_000);
 /// Core's `CHANGE_UPPER`: the largest random change target.
-pub const CHANGE_UPPER: i64 = 1_000_000;
+pub const CHANGE_UPPER: Amount = Amount::from_sat(1_000_000);
 /// Core's default long-term fee rate (`-consolidatefeerate`, 10 sat/vB).
 pub const DEFAULT_LONG_TERM_FEE_RATE: FeeRate = FeeRate::from_sat_per_vb(10);
 /// Core's default discard fee rate (`-discardfee`, 10 sat/vB, used as it is when no fee
@@ -45,7 +45,8 @@ const KNAPSACK_ITERATIONS: usize = 1000;
 pub struct Candidate {
     /// The coin's value.
     pub value: Amount,
-    /// Weight of the signed input that would spend it.
+    /// Weight of the signed input that would spend it, in weight units (as
+    /// [`InputKind::weight`](crate::InputKind::weight)`.to_wu()` gives it).
     pub input_weight: u64,
 }
 
@@ -93,8 +94,9 @@ pub struct Selection {
     pub effective_value: Amount,
     /// The change output's value, or `None` when the excess goes to fees.
     pub change: Option<Amount>,
-    /// Core's waste metric, in satoshis (lower is better).
-    pub waste: i64,
+    /// Core's waste metric (lower is better): can be negative, when spending now is
+    /// cheaper than the long-term rate.
+    pub waste: Amount,
 }
 
 /// A candidate with its fees worked out (Core `OutputGroup`).
@@ -110,13 +112,17 @@ struct Coin {
 /// twice the payment (at most 1,000,000 sat), so that change amounts do not give away
 /// which output is the change.
 pub fn change_target(payment: Amount, change_fee: Amount, rng: &mut Rng) -> Amount {
-    let payment = payment.to_sat();
-    let extra = if payment <= CHANGE_LOWER / 2 {
-        CHANGE_LOWER
+    let (payment, lower, upper) = (
+        payment.to_sat(),
+        CHANGE_LOWER.to_sat(),
+        CHANGE_UPPER.to_sat(),
+    );
+    let extra = if payment <= lower / 2 {
+        lower
     } else {
-        let upper = payment.saturating_mul(2).min(CHANGE_UPPER);
-        let span = u64::try_from(upper - CHANGE_LOWER).unwrap_or(0).max(1);
-        CHANGE_LOWER + i64::try_from(rng.below(span)).unwrap_or(0)
+        let upper = payment.saturating_mul(2).min(upper);
+        let span = u64::try_from(upper - lower).unwrap_or(0).max(1);
+        lower + i64::try_from(rng.below(span)).unwrap_or(0)
     };
     Amount::from_sat(change_fee.to_sat().saturating_add(extra))
 }
@@ -352,7 +358,7 @@ pub fn single_random_draw(
 ) -> Option<Vec<usize>> {
     let mut pool = coins(candidates, params);
     rng.shuffle(&mut pool);
-    let goal = params.target.to_sat() + CHANGE_LOWER + params.change_fee.to_sat();
+    let goal = params.target.to_sat() + CHANGE_LOWER.to_sat() + params.change_fee.to_sat();
     let mut total = 0i64;
     let mut chosen = Vec::new();
     for coin in pool {
@@ -393,7 +399,7 @@ fn evaluate(
         value: Amount::from_sat(value),
         effective_value: Amount::from_sat(effective),
         change,
-        waste,
+        waste: Amount::from_sat(waste),
     }
 }
 
@@ -405,6 +411,14 @@ pub fn select_coins(
     params: &SelectionParams,
     rng: &mut Rng,
 ) -> Result<Selection, Error> {
+    // The candidates come from the caller: their total must be money, which bounds every
+    // sum the algorithms make below in plain `i64` satoshis.
+    let total = Amount::checked_sum(candidates.iter().map(|c| c.value));
+    if !total.is_some_and(Amount::is_valid_money)
+        || candidates.iter().any(|c| c.value.is_negative())
+    {
+        return Err(Error::InvalidAmount(total.unwrap_or(Amount::MAX_MONEY)));
+    }
     let available: i64 = coins(candidates, params).iter().map(|c| c.effective).sum();
     let target = params.target.to_sat();
     if available < target {

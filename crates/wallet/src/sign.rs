@@ -20,12 +20,13 @@ use sou_keys::taproot::{tap_leaf_hash, ControlBlock, TapNodeHash};
 use sou_keys::{ecdsa, schnorr, Keypair, Message, PublicKey, SecretKey, XOnlyPublicKey};
 use sou_primitives::opcodes::OP_0;
 use sou_primitives::script::{Builder, Instruction};
+use sou_primitives::Amount;
 use sou_primitives::{Script, Transaction, TxOut, Witness};
 use sou_script::sighash::{
-    legacy_sighash, segwit_v0_sighash, taproot_sighash, TaprootContext, SIGHASH_ALL,
+    legacy_sighash, segwit_v0_sighash, taproot_sighash, Sighash, TaprootContext, SIGHASH_ALL,
     SIGHASH_DEFAULT,
 };
-use sou_script::{PrecomputedTransactionData, ScriptError, SigVersion, VerifyFlags};
+use sou_script::{PrecomputedTransactionData, SigVersion, VerifyFlags};
 
 use crate::size::InputKind;
 use crate::Error;
@@ -48,8 +49,15 @@ impl SigningKey {
     }
 }
 
-/// `SIGHASH_ALL` as the byte after a DER signature.
-const SIGHASH_ALL_BYTE: u8 = 0x01;
+/// Which ECDSA nonces the signer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nonces {
+    /// Plain RFC6979, as BIP174's test signer.
+    Rfc6979,
+    /// RFC6979 ground to low R and a 70-byte DER, as the wallet signs (see
+    /// [`ecdsa::sign_full_length`]): sizes match the fee estimate.
+    Wallet,
+}
 
 /// What the signer needs to spend one output.
 #[derive(Debug, Clone)]
@@ -163,14 +171,71 @@ pub(crate) fn p2wpkh_script_code(key_hash: &[u8]) -> Script {
         .into_script()
 }
 
-fn ecdsa_push(digest: [u8; 32], key: &SecretKey) -> Vec<u8> {
-    let mut sig = ecdsa::sign_full_length(&Message::from_digest(digest), key).to_der();
-    sig.push(SIGHASH_ALL_BYTE);
-    sig
+/// The hash an ECDSA signature of input `index` commits to: BIP143's for a segwit v0
+/// spend (`amount` is the value spent), the legacy one otherwise. `hash_type` is the
+/// 32-bit type as PSBTs and the legacy hash carry it.
+pub(crate) fn ecdsa_sighash(
+    tx: &Transaction,
+    index: usize,
+    script_code: &Script,
+    amount: Amount,
+    segwit: bool,
+    hash_type: u32,
+    precomputed: &PrecomputedTransactionData,
+) -> Sighash {
+    // The sighash functions take Core's `int nHashType`: the same 32 bits, signed.
+    let hash_type = i32::from_le_bytes(hash_type.to_le_bytes());
+    if segwit {
+        segwit_v0_sighash(
+            script_code.as_bytes(),
+            tx,
+            index,
+            hash_type,
+            amount.to_sat(),
+            precomputed,
+        )
+    } else {
+        legacy_sighash(script_code.as_bytes(), tx, index, hash_type)
+    }
 }
 
-fn schnorr_sig(digest: [u8; 32], key: &Keypair) -> Result<Vec<u8>, Error> {
-    Ok(schnorr::sign_random(&digest, key)?.to_byte_array().to_vec())
+/// An ECDSA signature of `digest` by `key` as a script pushes it: DER, then the sighash
+/// type's low byte. The wallet's and the PSBT signer's signatures are all made here.
+pub(crate) fn ecdsa_signature(
+    digest: &Sighash,
+    key: &SecretKey,
+    hash_type: u32,
+    nonces: Nonces,
+) -> Vec<u8> {
+    let msg = Message::from_digest(digest.0);
+    let sig = match nonces {
+        Nonces::Rfc6979 => ecdsa::sign_without_grinding(&msg, key),
+        Nonces::Wallet => ecdsa::sign_full_length(&msg, key),
+    };
+    let mut bytes = sig.to_der();
+    bytes.push(hash_type.to_le_bytes()[0]);
+    bytes
+}
+
+/// The wallet's own ECDSA signature: `SIGHASH_ALL`, 70-byte DER.
+fn ecdsa_push(digest: &Sighash, key: &SecretKey) -> Vec<u8> {
+    ecdsa_signature(digest, key, SIGHASH_ALL, Nonces::Wallet)
+}
+
+/// A BIP340 signature of `digest` as a witness carries it: 64 bytes, plus the sighash
+/// type byte unless it is `SIGHASH_DEFAULT`.
+pub(crate) fn schnorr_signature(
+    digest: &Sighash,
+    key: &Keypair,
+    hash_type: u8,
+) -> Result<Vec<u8>, sou_keys::Error> {
+    let mut sig = schnorr::sign_random(&digest.0, key)?
+        .to_byte_array()
+        .to_vec();
+    if hash_type != SIGHASH_DEFAULT {
+        sig.push(hash_type);
+    }
+    Ok(sig)
 }
 
 /// Signs input `index` of `tx`, which spends `spent[index]`, with `SIGHASH_ALL` (ECDSA)
@@ -188,17 +253,20 @@ pub fn sign_input(
         .spent_output(index)
         .ok_or(Error::MissingSpentOutput { index })?
         .clone();
-    let amount = spent.value.to_sat();
+    let amount = spent.value;
     let (script_sig, witness) = match info {
         SpendInfo::P2pkh(key) => {
-            let digest = legacy_sighash(
-                spent.script_pubkey.as_bytes(),
+            let digest = ecdsa_sighash(
                 tx,
                 index,
-                SIGHASH_ALL as i32,
+                &spent.script_pubkey,
+                amount,
+                false,
+                SIGHASH_ALL,
+                precomputed,
             );
             let script_sig = Builder::new()
-                .push_slice(&ecdsa_push(digest.0, &key.secret))
+                .push_slice(&ecdsa_push(&digest, &key.secret))
                 .push_slice(&key.public.serialize_compressed())
                 .into_script();
             (script_sig, Witness::new())
@@ -206,16 +274,9 @@ pub fn sign_input(
         SpendInfo::P2shP2wpkh(key) | SpendInfo::P2wpkh(key) => {
             let pk = key.public;
             let code = p2wpkh_script_code(&pk.pubkey_hash().0);
-            let digest = segwit_v0_sighash(
-                code.as_bytes(),
-                tx,
-                index,
-                SIGHASH_ALL as i32,
-                amount,
-                precomputed,
-            );
+            let digest = ecdsa_sighash(tx, index, &code, amount, true, SIGHASH_ALL, precomputed);
             let witness = Witness::from_items([
-                ecdsa_push(digest.0, &key.secret),
+                ecdsa_push(&digest, &key.secret),
                 pk.serialize_compressed().to_vec(),
             ]);
             let script_sig = if matches!(info, SpendInfo::P2shP2wpkh(_)) {
@@ -235,12 +296,13 @@ pub fn sign_input(
         } => {
             let (required, pubkeys) =
                 parse_multisig(witness_script).ok_or(Error::UnsupportedScript)?;
-            let digest = segwit_v0_sighash(
-                witness_script.as_bytes(),
+            let digest = ecdsa_sighash(
                 tx,
                 index,
-                SIGHASH_ALL as i32,
+                witness_script,
                 amount,
+                true,
+                SIGHASH_ALL,
                 precomputed,
             );
             // CHECKMULTISIG matches signatures to keys in script order.
@@ -250,7 +312,7 @@ pub fn sign_input(
                     break;
                 }
                 if let Some(key) = keys.iter().find(|k| k.public_key() == *pk) {
-                    items.push(ecdsa_push(digest.0, key));
+                    items.push(ecdsa_push(&digest, key));
                 }
             }
             if items.len() <= required {
@@ -300,7 +362,7 @@ pub fn sign_input(
                     .map(SecretKey::keypair)
                     .find(|kp| kp.x_only_public_key().0.serialize() == *xonly);
                 match keypair {
-                    Some(kp) => items.push(schnorr_sig(digest.0, &kp)?),
+                    Some(kp) => items.push(schnorr_signature(&digest, &kp, SIGHASH_DEFAULT)?),
                     None => items.push(Vec::new()),
                 }
             }
@@ -339,7 +401,7 @@ fn key_path(
     .ok_or(Error::MissingSpentOutput { index })?;
     Ok((
         Script::new(),
-        Witness::from_items([schnorr_sig(digest.0, tweaked)?]),
+        Witness::from_items([schnorr_signature(&digest, tweaked, SIGHASH_DEFAULT)?]),
     ))
 }
 
@@ -374,8 +436,13 @@ pub fn verify_transaction(
     }
     let precomputed = PrecomputedTransactionData::new(tx, spent.to_vec());
     for index in 0..tx.input.len() {
-        sou_script::interpreter::verify_input_with(tx, index, &precomputed, flags)
-            .map_err(|error: ScriptError| Error::Script { index, error })?;
+        sou_script::interpreter::verify_input_with(tx, index, &precomputed, flags).map_err(
+            |error| match error.script_error() {
+                Some(error) => Error::Script { index, error },
+                // The length check above rules out both caller mistakes.
+                None => Error::MissingSpentOutput { index },
+            },
+        )?;
     }
     Ok(())
 }

@@ -19,7 +19,7 @@
 //! nodes refuse to relay such outputs, which would cost the network more than they hold.
 
 use sou_primitives::encoding::compact_size_len;
-use sou_primitives::{Amount, FeeRate, Script, TxOut};
+use sou_primitives::{Amount, FeeRate, Script, TxOut, Weight};
 
 /// A DER ECDSA signature as the signer makes them (70 bytes), plus its sighash byte.
 pub const ECDSA_SIG_LEN: usize = 71;
@@ -112,10 +112,11 @@ impl InputKind {
 
     /// The input's weight, without the witness-count byte a non-segwit input takes in a
     /// segwit transaction (see [`tx_weight`], which adds it).
-    pub fn weight(&self) -> u64 {
+    pub fn weight(&self) -> Weight {
         let script_sig = self.script_sig_len();
+        // outpoint (36), scriptSig with its length, sequence (4)
         let base = 36 + compact_size_len(script_sig as u64) + script_sig + 4;
-        (base * 4 + self.witness_len()) as u64
+        Weight::from_wu((base * 4 + self.witness_len()) as u64)
     }
 
     /// The kind of a standard output script, when the wallet knows how to spend it with
@@ -133,26 +134,39 @@ impl InputKind {
     }
 }
 
+/// The fee for `weight` at `rate`, rounded up to whole virtual bytes and satoshis.
+pub(crate) fn fee_for(rate: FeeRate, weight: Weight) -> Amount {
+    rate.fee_for_weight(weight.to_wu())
+}
+
 /// The weight of an output.
-pub fn output_weight(script_pubkey: &Script) -> u64 {
-    (4 * (8 + compact_size_len(script_pubkey.len() as u64) + script_pubkey.len())) as u64
+pub fn output_weight(script_pubkey: &Script) -> Weight {
+    // value (8), scriptPubKey with its length; all outside the witness
+    let bytes = 8 + compact_size_len(script_pubkey.len() as u64) + script_pubkey.len();
+    Weight::from_wu(4 * bytes as u64)
 }
 
 /// The weight of a transaction with these inputs and outputs, once signed: version and
 /// lock time, the counts, and for a segwit transaction the marker and flag bytes plus
 /// an empty witness (one byte) for each input without one.
-pub fn tx_weight(inputs: &[InputKind], output_scripts: &[&Script]) -> u64 {
+pub fn tx_weight(inputs: &[InputKind], output_scripts: &[&Script]) -> Weight {
     let segwit = inputs.iter().any(InputKind::is_segwit);
-    let mut weight = 4 * (4 + 4) as u64;
-    weight += 4
+    // version and lock time (4 + 4), the two counts
+    let mut wu = 4 * (4 + 4) as u64;
+    wu += 4
         * (compact_size_len(inputs.len() as u64) + compact_size_len(output_scripts.len() as u64))
             as u64;
-    weight += inputs.iter().map(InputKind::weight).sum::<u64>();
-    weight += output_scripts.iter().map(|s| output_weight(s)).sum::<u64>();
+    // Sizes of scripts in memory: no sum comes near 2^64 weight units.
+    wu += inputs.iter().map(|k| k.weight().to_wu()).sum::<u64>();
+    wu += output_scripts
+        .iter()
+        .map(|s| output_weight(s).to_wu())
+        .sum::<u64>();
     if segwit {
-        weight += 2 + inputs.iter().filter(|k| !k.is_segwit()).count() as u64;
+        // marker and flag, and an empty witness for each input without one
+        wu += 2 + inputs.iter().filter(|k| !k.is_segwit()).count() as u64;
     }
-    weight
+    Weight::from_wu(wu)
 }
 
 /// Core's `GetDustThreshold`: the smallest value worth creating for this output script,

@@ -27,9 +27,7 @@ use sou_keys::bip32::{ChildNumber, DerivationPath, Fingerprint, Xpriv};
 use sou_keys::bip39::Mnemonic;
 use sou_keys::{Address, Keypair, NetworkKind, SecretKey};
 use sou_primitives::network::COINBASE_MATURITY;
-use sou_primitives::{
-    Amount, Block, FeeRate, Network, OutPoint, Script, Transaction, TxOut, Txid, Witness,
-};
+use sou_primitives::{Amount, Block, FeeRate, Network, OutPoint, Script, Transaction, TxOut, Txid};
 use sou_script::VerifyFlags;
 
 use crate::builder::{
@@ -37,7 +35,7 @@ use crate::builder::{
 };
 use crate::psbt::{KeySource, Nonces, Psbt};
 use crate::sign::{self, SigningKey, SpendInfo};
-use crate::size::{self, InputKind};
+use crate::size::InputKind;
 use crate::{Error, Rng};
 
 /// BIP44's gap limit: addresses watched past the last used one.
@@ -705,7 +703,15 @@ impl Wallet {
     /// at least `rate` and at least the old fee plus Core's incremental relay fee (1
     /// sat/vB) for the whole transaction: relay rules ask a replacement to pay for its
     /// own bandwidth. The old payment, and anything spending its outputs, is forgotten.
-    pub fn bump_fee(&mut self, txid: Txid, rate: FeeRate) -> Result<UnsignedPayment, Error> {
+    ///
+    /// Returns the signed replacement, which is now pending, and the unsigned payment it
+    /// was signed from (its fee, spent coins and estimated weight), as [`Wallet::send`]
+    /// does. The fee arithmetic is the builder's ([`UnsignedPayment::replacing`]).
+    pub fn bump_fee(
+        &mut self,
+        txid: Txid,
+        rate: FeeRate,
+    ) -> Result<(Transaction, UnsignedPayment), Error> {
         let old = self
             .pending
             .get(&txid)
@@ -737,49 +743,12 @@ impl Wallet {
                     .is_some_and(|origin| origin.change)
             })
             .ok_or(Error::NothingToBump(txid))?;
-        let input_value: i64 = spent.iter().map(|c| c.output.value.to_sat()).sum();
-        let output_value: i64 = old.output.iter().map(|o| o.value.to_sat()).sum();
-        let old_fee = input_value - output_value;
-        let vsize = old.vsize();
-        let new_fee = rate
-            .fee_for_vsize(vsize)
-            .to_sat()
-            .max(old_fee + FeeRate::MIN_RELAY.fee_for_vsize(vsize).to_sat());
-        let mut tx = old.clone();
-        let change = &mut tx.output[change_index];
-        let reduced = change.value.to_sat() - (new_fee - old_fee);
-        let dust = size::dust_threshold(&change.script_pubkey, FeeRate::DUST_RELAY).to_sat();
-        if reduced < dust {
-            return Err(Error::InsufficientFunds {
-                needed: Amount::from_sat(new_fee - old_fee),
-                available: Amount::from_sat((change.value.to_sat() - dust).max(0)),
-                shortfall: Amount::from_sat(dust - reduced),
-            });
-        }
-        change.value = Amount::from_sat(reduced);
-        for input in &mut tx.input {
-            input.script_sig = Script::new();
-            input.witness = Witness::new();
-        }
-        let kinds: Vec<InputKind> = spent.iter().map(|c| c.kind.clone()).collect();
-        let scripts: Vec<&Script> = tx.output.iter().map(|o| &o.script_pubkey).collect();
-        let estimated_weight = size::tx_weight(&kinds, &scripts);
-        let replacement = UnsignedPayment {
-            tx,
-            spent,
-            fee: Amount::from_sat(new_fee),
-            estimated_weight,
-            change_index: Some(change_index),
-            algorithm: None,
-        };
+        let replacement = UnsignedPayment::replacing(&old, spent, change_index, rate)?;
         let signed = self.sign(&replacement)?;
         sign::verify_transaction(&signed, &replacement.spent_outputs(), VerifyFlags::STANDARD)?;
         self.drop_pending(txid);
         self.add_unconfirmed(&signed)?;
-        Ok(UnsignedPayment {
-            tx: signed,
-            ..replacement
-        })
+        Ok((signed, replacement))
     }
 
     /// Builds, signs, verifies every input under the standard script flags, and records

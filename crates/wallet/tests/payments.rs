@@ -220,11 +220,7 @@ fn payments_sign_to_their_estimate() {
             let tx = unsigned.sign(signer).expect("signs");
             verify_transaction(&tx, &unsigned.spent_outputs(), VerifyFlags::STANDARD)
                 .expect("valid");
-            assert_eq!(
-                tx.weight().to_wu(),
-                unsigned.estimated_weight,
-                "exact estimate"
-            );
+            assert_eq!(tx.weight(), unsigned.estimated_weight, "exact estimate");
             let fee = unsigned
                 .spent_outputs()
                 .iter()
@@ -554,11 +550,7 @@ fn generated_payments_keep_their_promises() {
             .sum();
         let outputs: i64 = tx.output.iter().map(|o| o.value.to_sat()).sum();
         assert_eq!(inputs - outputs, unsigned.fee.to_sat(), "case {case}");
-        assert_eq!(
-            tx.weight().to_wu(),
-            unsigned.estimated_weight,
-            "case {case}"
-        );
+        assert_eq!(tx.weight(), unsigned.estimated_weight, "case {case}");
         assert!(
             unsigned.fee >= rate.fee_for_vsize(tx.vsize()),
             "case {case}"

@@ -134,7 +134,7 @@ fn each_type_alone_verifies_with_an_exact_or_upper_estimate() {
             .expect("valid under consensus flags");
         verify_transaction(&tx, &spent, VerifyFlags::STANDARD).expect("valid under standard flags");
         let estimate = tx_weight(std::slice::from_ref(&kind), &[&tx.output[0].script_pubkey]);
-        let actual = tx.weight().to_wu();
+        let actual = tx.weight();
         match kind {
             InputKind::P2wshMultisig { .. } | InputKind::P2trScriptPath { .. } => {
                 assert!(estimate >= actual, "{kind:?}: {estimate} < {actual}")
@@ -169,7 +169,7 @@ fn all_types_in_one_transaction() {
     let mut wrong = spent.clone();
     wrong[2].value = Amount::from_sat(1);
     assert!(verify_transaction(&tx, &wrong, VerifyFlags::CONSENSUS).is_err());
-    assert!(tx_weight(&kinds, &[&tx.output[0].script_pubkey]) >= tx.weight().to_wu());
+    assert!(tx_weight(&kinds, &[&tx.output[0].script_pubkey]) >= tx.weight());
 }
 
 #[test]

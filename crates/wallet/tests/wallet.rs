@@ -135,7 +135,7 @@ fn pay_confirm_and_refuse_a_double_spend() {
     let payment = PaymentBuilder::new(rate).pay(to.clone(), Amount::from_sat(1_2345_6789));
     let (tx, unsigned) = w.send(payment, &mut rng).expect("pays");
     // Signed size is the estimate, fee is at least the rate, RBF signalled.
-    assert_eq!(tx.weight().to_wu(), unsigned.estimated_weight);
+    assert_eq!(tx.weight(), unsigned.estimated_weight);
     assert!(unsigned.fee >= rate.fee_for_vsize(tx.vsize()));
     assert!(tx.input.iter().all(|i| i.sequence == 0xffff_fffd));
     let spent: Vec<TxOut> = unsigned.spent_outputs();
@@ -287,7 +287,7 @@ fn a_payment_through_a_psbt() {
     assert_eq!(w.sign_psbt(&mut psbt).unwrap(), 2);
     psbt.finalize().unwrap();
     let tx = psbt.extract_tx().unwrap();
-    assert_eq!(tx.weight().to_wu(), unsigned.estimated_weight);
+    assert_eq!(tx.weight(), unsigned.estimated_weight);
     verify_transaction(&tx, &unsigned.spent_outputs(), VerifyFlags::STANDARD).unwrap();
     w.add_unconfirmed(&tx).unwrap();
     confirm(&mut chain, &mut w, vec![tx], unsigned.fee);
@@ -446,10 +446,10 @@ fn a_stuck_payment_is_bumped_by_replacement() {
             &mut rng,
         )
         .unwrap();
-    let bumped = w
+    let (fast, bumped) = w
         .bump_fee(slow.compute_txid(), FeeRate::from_sat_per_vb(20))
         .unwrap();
-    let fast = &bumped.tx;
+    let fast = &fast;
     // Same coins, same payee, more fee, taken from the change.
     assert_eq!(
         fast.input
@@ -463,20 +463,20 @@ fn a_stuck_payment_is_bumped_by_replacement() {
     );
     assert!(bumped.fee >= FeeRate::from_sat_per_vb(20).fee_for_vsize(fast.vsize()));
     assert!(bumped.fee.to_sat() >= slow_payment.fee.to_sat() + fast.vsize() as i64);
-    assert_eq!(fast.weight().to_wu(), bumped.estimated_weight);
+    assert_eq!(fast.weight(), bumped.estimated_weight);
     assert_eq!(
         w.pending().map(|t| t.compute_txid()).collect::<Vec<_>>(),
         vec![fast.compute_txid()]
     );
     // A small bump still pays the incremental relay fee on top of the old fee.
-    let again = w
+    let (again_tx, again) = w
         .bump_fee(fast.compute_txid(), FeeRate::from_sat_per_vb(1))
         .unwrap();
     assert_eq!(
         again.fee.to_sat(),
-        bumped.fee.to_sat() + again.tx.vsize() as i64
+        bumped.fee.to_sat() + again_tx.vsize() as i64
     );
-    confirm(&mut chain, &mut w, vec![again.tx.clone()], again.fee);
+    confirm(&mut chain, &mut w, vec![again_tx.clone()], again.fee);
     assert_eq!(w.pending().count(), 0);
     // Only pending, replaceable payments can be bumped.
     assert_eq!(

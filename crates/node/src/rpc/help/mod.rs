@@ -34,9 +34,9 @@
 
 mod blockchain;
 mod chainstate;
-mod mempool;
 mod control;
 mod hidden;
+mod mempool;
 mod mining;
 mod network;
 mod params;
