@@ -2,10 +2,10 @@
 //! own verdict.
 //!
 //! `scripts/compare-with-core.sh` feeds thousands of generated spends to Core's
-//! `VerifyScript` (the oracle in `../shared/core-oracle`) and to sou, and compares verdict
-//! and error name. Each disagreement it found is fixed in sou and pinned here: the scripts
-//! in Core's test assembly, the flags, and the line Core printed (tabs shown as spaces), quoted from
-//! `core-oracle script --batch`.
+//! `VerifyScript` (core-oracle: libbitcoinkernel built as a command) and to sou, and
+//! compares verdict and error name. Each disagreement it found is fixed in sou and pinned
+//! here: the scripts in Core's test assembly, the flags, and the line Core printed (tabs
+//! shown as spaces), quoted from `core-oracle script --batch`.
 //!
 //! A spend is built as Core's `script_tests.cpp` builds one (a crediting transaction paying
 //! the `script_pubkey`, a spending transaction carrying the `script_sig` and witness). To
