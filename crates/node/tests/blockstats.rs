@@ -452,31 +452,7 @@ impl Bitcoind {
     }
 
     fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        let body = json!({"jsonrpc": "1.0", "id": "bs", "method": method, "params": params});
-        let header = format!("Basic {}", support::base64_encode(self.auth.as_bytes()));
-        let response = ureq::post(&format!("http://127.0.0.1:{}/", self.rpc_port))
-            .set("Authorization", &header)
-            .set("Content-Type", "application/json")
-            .timeout(Duration::from_secs(60))
-            .send_string(&body.to_string());
-        let (status, text) = match response {
-            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
-            Err(ureq::Error::Status(status, r)) => (status, r.into_string().unwrap_or_default()),
-            Err(e) => (0, e.to_string()),
-        };
-        let reply: Value = serde_json::from_str(&text).map_err(|_| RpcFailure {
-            code: 0,
-            message: text.clone(),
-            status,
-        })?;
-        if !reply["error"].is_null() {
-            return Err(RpcFailure {
-                code: reply["error"]["code"].as_i64().unwrap_or(0),
-                message: reply["error"]["message"].as_str().unwrap_or("").to_string(),
-                status,
-            });
-        }
-        Ok(reply["result"].clone())
+        support::call(self.rpc_port, &self.auth, method, params)
     }
 }
 

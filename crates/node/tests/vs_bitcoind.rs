@@ -181,19 +181,7 @@ impl Bitcoind {
     }
 
     fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        let body = json!({"jsonrpc": "1.0", "id": "vs", "method": method, "params": params});
-        let header = format!("Basic {}", support::base64_encode(self.auth.as_bytes()));
-        let response = ureq::post(&format!("http://127.0.0.1:{}/", self.rpc_port))
-            .set("Authorization", &header)
-            .set("Content-Type", "application/json")
-            .timeout(Duration::from_secs(600))
-            .send_string(&body.to_string());
-        let (status, text) = match response {
-            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
-            Err(ureq::Error::Status(status, r)) => (status, r.into_string().unwrap_or_default()),
-            Err(e) => (0, e.to_string()),
-        };
-        reply(status, &text)
+        support::call(self.rpc_port, &self.auth, method, params)
     }
 
     fn stop(&mut self) {
@@ -217,23 +205,6 @@ impl Drop for Bitcoind {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.datadir);
     }
-}
-
-/// A JSON-RPC reply as a result or Core's error.
-fn reply(status: u16, text: &str) -> Result<Value, RpcFailure> {
-    let reply: Value = serde_json::from_str(text).map_err(|_| RpcFailure {
-        code: 0,
-        message: text.to_string(),
-        status,
-    })?;
-    if !reply["error"].is_null() {
-        return Err(RpcFailure {
-            code: reply["error"]["code"].as_i64().unwrap_or(0),
-            message: reply["error"]["message"].as_str().unwrap_or("").to_string(),
-            status,
-        });
-    }
-    Ok(reply["result"].clone())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -153,40 +153,18 @@ impl TestNode {
             .map(str::to_string)
             .or_else(|| self.cookie())
             .unwrap_or_default();
-        let header = format!("Basic {}", base64_encode(credentials.as_bytes()));
-        let response = ureq::post(&self.url())
-            .set("Authorization", &header)
-            .set("Content-Type", "application/json")
-            .timeout(Duration::from_secs(600))
-            .send_string(body);
-        match response {
-            Ok(r) => {
-                let status = r.status();
-                (status, r.into_string().unwrap_or_default())
-            }
-            Err(ureq::Error::Status(status, r)) => (status, r.into_string().unwrap_or_default()),
-            Err(e) => (0, e.to_string()),
-        }
+        post(self.rpc_port, &credentials, body, Duration::from_secs(600))
     }
 
     /// Calls `method` with `params` (JSON-RPC 1.0, as bitcoin-cli): the result or Core's
     /// error.
     pub fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        let body = json!({"jsonrpc": "1.0", "id": "test", "method": method, "params": params});
-        let (status, text) = self.post(&body.to_string(), None);
-        let reply: Value = serde_json::from_str(&text).map_err(|_| RpcFailure {
-            code: 0,
-            message: text.clone(),
-            status,
-        })?;
-        if !reply["error"].is_null() {
-            return Err(RpcFailure {
-                code: reply["error"]["code"].as_i64().unwrap_or(0),
-                message: reply["error"]["message"].as_str().unwrap_or("").to_string(),
-                status,
-            });
-        }
-        Ok(reply["result"].clone())
+        call(
+            self.rpc_port,
+            &self.cookie().unwrap_or_default(),
+            method,
+            params,
+        )
     }
 
     /// [`TestNode::call`], failing the test on an error.
@@ -261,6 +239,58 @@ impl Drop for TestNode {
             let _ = std::fs::remove_dir_all(&self.datadir);
         }
     }
+}
+
+/// Posts a JSON-RPC `body` to a node on 127.0.0.1:`port` with basic authentication
+/// (`user:password`): the HTTP status (0 when there was no answer) and the body text.
+pub fn post(port: u16, credentials: &str, body: &str, timeout: Duration) -> (u16, String) {
+    let header = format!("Basic {}", base64_encode(credentials.as_bytes()));
+    let response = ureq::post(&format!("http://127.0.0.1:{port}/"))
+        .set("Authorization", &header)
+        .set("Content-Type", "application/json")
+        .timeout(timeout)
+        .send_string(body);
+    match response {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(status, r)) => (status, r.into_string().unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+/// Calls `method` on any node (sou or bitcoind) at 127.0.0.1:`port`, JSON-RPC 1.0 as
+/// bitcoin-cli: the result, or the error as Core's code and message.
+pub fn call(
+    port: u16,
+    credentials: &str,
+    method: &str,
+    params: Value,
+) -> Result<Value, RpcFailure> {
+    let body = json!({"jsonrpc": "1.0", "id": "test", "method": method, "params": params});
+    let (status, text) = post(
+        port,
+        credentials,
+        &body.to_string(),
+        Duration::from_secs(600),
+    );
+    reply(status, &text)
+}
+
+/// A JSON-RPC 1.0 reply read back: its result, or its error (or the raw text when the
+/// answer was not JSON).
+pub fn reply(status: u16, text: &str) -> Result<Value, RpcFailure> {
+    let reply: Value = serde_json::from_str(text).map_err(|_| RpcFailure {
+        code: 0,
+        message: text.to_string(),
+        status,
+    })?;
+    if !reply["error"].is_null() {
+        return Err(RpcFailure {
+            code: reply["error"]["code"].as_i64().unwrap_or(0),
+            message: reply["error"]["message"].as_str().unwrap_or("").to_string(),
+            status,
+        });
+    }
+    Ok(reply["result"].clone())
 }
 
 /// Standard Base64 (for the `Authorization` header).
