@@ -60,19 +60,7 @@ fn block_files_load_into_another_node_and_reindex() {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            let call = |method: &str| {
-                let body = json!({"jsonrpc": "1.0", "id": 1, "method": method, "params": []});
-                ureq::post(&format!("http://127.0.0.1:{port}/"))
-                    .set(
-                        "Authorization",
-                        &format!("Basic {}", support::base64_encode(b"u:p")),
-                    )
-                    .send_string(&body.to_string())
-                    .ok()
-                    .and_then(|r| r.into_string().ok())
-                    .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-                    .map(|v| v["result"].clone())
-            };
+            let call = |method: &str| support::call(port, "u:p", method, json!([])).ok();
             let started = Instant::now();
             while call("getbestblockhash").as_ref() != Some(&tip) {
                 assert!(
