@@ -95,12 +95,21 @@ fn bench(c: &mut Criterion) {
         &key,
     );
     let digest = {
-        use sou::script::sighash::segwit_v0_sighash;
+        use sou::script::sighash::{segwit_v0_sighash, SighashType};
         let code = sou::Script::from_bytes(
             [&[0x76, 0xa9, 0x14][..], &key.pubkey_hash().0, &[0x88, 0xac]].concat(),
         );
         let pre = sou::script::PrecomputedTransactionData::new(&block.txdata[1], vec![]);
-        segwit_v0_sighash(code.as_bytes(), &block.txdata[1], 0, 1, 2_400_000, &pre).0
+        let amount = Amount::from_sat(2_400_000);
+        segwit_v0_sighash(
+            code.as_bytes(),
+            &block.txdata[1],
+            0,
+            SighashType::ALL,
+            amount,
+            &pre,
+        )
+        .0
     };
     g.sample_size(50);
     g.bench_function("raw_secp256k1_verify", |b| {

@@ -11,7 +11,7 @@ use criterion::Criterion;
 use secp256k1::SECP256K1;
 use sou::keys::{ecdsa, schnorr, Message, SecretKey};
 use sou::primitives::hashes::sha256;
-use sou::script::sighash::{segwit_v0_sighash, taproot_sighash, TaprootContext};
+use sou::script::sighash::{segwit_v0_sighash, taproot_sighash, SighashType, TaprootContext};
 use sou::script::{verify_input_with, PrecomputedTransactionData, SigVersion, VerifyFlags};
 use sou::{Address, Amount, Network, OutPoint, Script, Transaction, TxIn, TxOut, Txid, Witness};
 
@@ -72,7 +72,8 @@ fn signed_tx(n: usize, kind: &Kind) -> (Transaction, Vec<TxOut>) {
                 let code = Script::from_bytes(
                     [&[0x76, 0xa9, 0x14][..], &pk.pubkey_hash().0, &[0x88, 0xac]].concat(),
                 );
-                let h = segwit_v0_sighash(code.as_bytes(), &tx, i, 1, 100_000, &pre);
+                let amount = Amount::from_sat(100_000);
+                let h = segwit_v0_sighash(code.as_bytes(), &tx, i, SighashType::ALL, amount, &pre);
                 let mut sig = ecdsa::sign(&Message::from_digest(h.0), key).to_der();
                 sig.push(1);
                 Witness::from_items([sig, pk.serialize_compressed().to_vec()])
@@ -81,7 +82,7 @@ fn signed_tx(n: usize, kind: &Kind) -> (Transaction, Vec<TxOut>) {
                 let h = taproot_sighash(
                     &tx,
                     i,
-                    0,
+                    SighashType::DEFAULT,
                     SigVersion::Taproot,
                     &pre,
                     &TaprootContext::default(),
@@ -125,7 +126,8 @@ fn bench(c: &mut Criterion) {
         ]
         .concat(),
     );
-    let digest = segwit_v0_sighash(code.as_bytes(), &tx, 0, 1, 100_000, &pre).0;
+    let amount = Amount::from_sat(100_000);
+    let digest = segwit_v0_sighash(code.as_bytes(), &tx, 0, SighashType::ALL, amount, &pre).0;
     g.bench_function("p2wpkh_raw", |b| {
         b.iter(|| {
             let key = secp256k1::PublicKey::from_slice(black_box(&pk)).expect("pk");
@@ -154,7 +156,7 @@ fn bench(c: &mut Criterion) {
     let digest = taproot_sighash(
         &tx,
         0,
-        0,
+        SighashType::DEFAULT,
         SigVersion::Taproot,
         &pre,
         &TaprootContext::default(),

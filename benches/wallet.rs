@@ -128,13 +128,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| pay_all(black_box(&p2tr)))
     });
 
-    // A 10,000-coin wallet of random sizes; a target no subset is likely to hit exactly,
+    // A 10,000-coin P2WPKH wallet of random sizes; a target no subset is likely to hit exactly,
     // so Branch and Bound uses its whole budget before the fallbacks run.
     let mut rng = Rng::seeded(42);
     let candidates: Vec<Candidate> = (0..10_000)
         .map(|_| Candidate {
             value: Amount::from_sat(10_000 + rng.below(100_000_000) as i64),
-            input_weight: 272,
+            input_weight: InputKind::P2wpkh.weight(),
         })
         .collect();
     let params = SelectionParams {

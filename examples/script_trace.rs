@@ -14,7 +14,7 @@ use sou::primitives::hashes::sha256;
 use sou::primitives::opcodes::{OP_2, OP_3, OP_CHECKMULTISIG};
 use sou::primitives::script::Builder;
 use sou::script::interpreter::TransactionChecker;
-use sou::script::sighash::legacy_sighash;
+use sou::script::sighash::{legacy_sighash, SighashType};
 use sou::script::trace::TextTrace;
 use sou::script::{verify_script_traced, PrecomputedTransactionData, VerifyFlags};
 use sou::{Address, Amount, Network, OutPoint, Script, Transaction, TxIn, TxOut, Witness};
@@ -58,7 +58,7 @@ fn funding(script_pubkey: Script) -> Transaction {
 
 /// An ECDSA signature with SIGHASH_ALL for the legacy input 0 of `tx`.
 fn sign(tx: &Transaction, script_code: &Script, key: &SecretKey) -> Vec<u8> {
-    let sighash = legacy_sighash(script_code.as_bytes(), tx, 0, 1);
+    let sighash = legacy_sighash(script_code.as_bytes(), tx, 0, SighashType::ALL);
     let mut sig = ecdsa::sign(&Message::from_digest(sighash.0), key).to_der();
     sig.push(0x01);
     sig
@@ -66,7 +66,7 @@ fn sign(tx: &Transaction, script_code: &Script, key: &SecretKey) -> Vec<u8> {
 
 fn run(title: &str, tx: &Transaction, spent: &TxOut) -> bool {
     let pre = PrecomputedTransactionData::new(tx, vec![spent.clone()]);
-    let checker = TransactionChecker::new(tx, 0, spent.value.to_sat(), &pre);
+    let checker = TransactionChecker::new(tx, 0, spent.value, &pre);
     let mut trace = TextTrace::default();
     let input = &tx.input[0];
     let result = verify_script_traced(

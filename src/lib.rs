@@ -10,7 +10,7 @@
 //! | [`keys`] | `sou-keys` | keys, ECDSA and Schnorr, taproot, BIP32/39, addresses |
 //! | [`script`] | `sou-script` | the script interpreter and signature hashes |
 //! | [`chain`] | `sou-chain` | consensus rules, UTXO set, block tree and reorganisations |
-//! | [`miner`] | `sou-miner` | block templates and the proof-of-work search |
+//! | [`miner`] | `sou-miner` | block templates, the proof-of-work search, regtest chains mined on the spot |
 //! | [`wallet`] | `sou-wallet` | coin selection, building and signing payments, PSBT, an HD wallet |
 //! | [`node`] | `sou-node` | `soud`: chain state on disk, bitcoind's JSON-RPC, the only crate doing I/O |
 //!
@@ -22,17 +22,23 @@
 //! ## A path through it
 //!
 //! 1. **Bytes**: a block and its transactions, field by field ([`Block`], [`Transaction`];
-//!    the book's "Bytes on the wire", `examples/genesis.rs`).
+//!    the book's "Bytes on the wire", the `genesis` example).
 //! 2. **Keys**: from a random number to an address ([`SecretKey`], [`Address`]; "Keys and
-//!    addresses", `examples/keys.rs`).
+//!    addresses", the `keys` example).
 //! 3. **Pay**: a wallet chooses coins, builds and signs a payment ([`Wallet`],
-//!    [`PaymentBuilder`]; "Paying someone", `examples/pay.rs`), and the script interpreter
-//!    checks it ([`script`]; "Locking and unlocking coins", `examples/script_trace.rs`).
+//!    [`PaymentBuilder`]; "Paying someone", the `pay` example), and the script interpreter
+//!    checks it ([`script`]; "Locking and unlocking coins", the `script_trace` example).
 //! 4. **Mine**: a template and the proof-of-work search ([`miner`]; "Where new coins come from",
-//!    `examples/mine.rs`).
+//!    the `mine` example).
 //! 5. **Agree**: validation, the chain with the most work, reorganisations ([`chain`];
-//!    "How nodes agree", `examples/reorg.rs`), and a node that Bitcoin Core's tools drive
+//!    "How nodes agree", the `reorg` example), and a node that Bitcoin Core's tools drive
 //!    ([`node`]; "Running a regtest node").
+//!
+//! Run an example with `cargo run --release --example NAME`; the book is in `docs/src/`.
+//! Each crate's documentation opens with what it teaches, its modules and where to start.
+//! `ARCHITECTURE.md`, at the root of the repository, gives the rules every crate keeps
+//! (which crate may use which, only sou-node does I/O, `unsafe` only in the SHA-NI
+//! kernels, Core's reject reasons) and the files a first reading can skip.
 
 pub use sou_chain as chain;
 pub use sou_keys as keys;
@@ -44,6 +50,7 @@ pub use sou_wallet as wallet;
 
 pub use sou_chain::{BlockError, Chainstate};
 pub use sou_keys::{Address, PrivateKey, PublicKey, SecretKey};
+pub use sou_miner::{RegtestChain, RegtestError};
 pub use sou_primitives::{
     Amount, Block, BlockHash, BlockHeader, CompactTarget, FeeRate, Network, OutPoint, Params,
     Script, Target, Transaction, TxIn, TxOut, Txid, Weight, Witness, Work, Wtxid, U256,

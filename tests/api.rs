@@ -90,3 +90,23 @@ fn from_mnemonic_to_address_through_the_facade() {
         Ok(address)
     );
 }
+
+#[test]
+fn a_regtest_chain_through_the_facade() {
+    // Coinbases pay `OP_TRUE`: anyone may spend them.
+    let op_true = Script::from_bytes(vec![0x51]);
+    let mut chain = sou::RegtestChain::new(op_true.clone());
+    let blocks = chain.mine_empty_blocks(3).expect("regtest blocks");
+    assert_eq!(chain.state.height(), 3);
+    assert_eq!(
+        Some(chain.state.tip()),
+        blocks.last().map(Block::block_hash)
+    );
+    // A mistake is an error, not a panic: mainnet's difficulty cannot be mined on the spot.
+    assert!(matches!(
+        sou::RegtestChain::with_params(Network::Mainnet.params(), op_true),
+        Err(sou::RegtestError::Retargets {
+            network: Network::Mainnet
+        })
+    ));
+}

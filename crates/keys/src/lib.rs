@@ -7,11 +7,28 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`key`] | [`SecretKey`], [`PublicKey`], [`Keypair`], [`PrivateKey`] (WIF) |
-//! | [`ecdsa`], [`schnorr`] | signing and verifying (RFC6979 + low R; BIP340) |
-//! | [`taproot`] | BIP341 tweaks, script trees, control blocks |
-//! | [`bip32`], [`bip39`] | extended keys and paths; mnemonics in English and French |
-//! | [`base58`], [`bech32`], [`address`] | encodings and [`Address`] |
+//! | [`key`] | [`SecretKey`], [`Keypair`], [`PublicKey`] (which remembers whether it was compressed), [`PrivateKey`] (WIF) |
+//! | [`ecdsa`] | signing (RFC6979 nonces, low S, and low R as Core's wallet grinds it) and verifying |
+//! | [`schnorr`] | BIP340 signatures over messages of any length |
+//! | [`taproot`] | BIP341 leaf, branch and tweak hashes, script trees, control blocks, tweaked keys for key-path signing |
+//! | [`bip32`], [`bip39`] | extended keys and derivation paths; mnemonics with the English and French word lists, seeds |
+//! | [`base58`], [`bech32`], [`address`] | Base58Check, Bech32 and Bech32m, and [`Address`] |
+//!
+//! [`NetworkKind`] tells mainnet from the test networks, which share WIF and BIP32
+//! prefixes. [`Error`](enum@Error) is the crate's one error type, a variant per distinct
+//! failure. Start with [`key`], then [`address`]; [`bip39`] and [`bip32`] are how a wallet
+//! gets its keys (the `keys` example walks the whole way).
+//!
+//! What the crate promises:
+//!
+//! - Secret values ([`SecretKey`], [`Keypair`], [`PrivateKey`], [`bip32::Xpriv`],
+//!   [`bip39::Mnemonic`], [`bip39::Seed`]) show `<redacted>` in debug output and overwrite
+//!   their bytes when dropped; an `xprv` or WIF string is written only when asked for.
+//! - Parsing an address takes the network expected, and refuses another network's address
+//!   with [`Error::WrongNetwork`], distinct from checksum, case, version and length errors.
+//! - The only contact with the outside is the operating system's random source (new keys,
+//!   mnemonic entropy, Schnorr's auxiliary randomness); every function that draws from it
+//!   has a twin that takes the bytes instead.
 //!
 //! ```
 //! use sou_keys::{bip39::{Language, Mnemonic}, bip32::{DerivationPath, Xpriv}, Address, NetworkKind};
@@ -28,9 +45,6 @@
 //! );
 //! # Ok::<(), sou_keys::Error>(())
 //! ```
-//!
-//! Secret values ([`SecretKey`], [`Keypair`], [`bip32::Xpriv`], [`bip39::Mnemonic`],
-//! [`bip39::Seed`]) print as `<redacted>` and overwrite their bytes when dropped.
 
 pub mod address;
 pub mod base58;

@@ -230,25 +230,25 @@ pub fn measure(options: SearchOptions, duration: Duration) -> HashRate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::regtest::RegtestChain;
     use crate::template::{build_template, Candidate};
-    use sou_primitives::{Network, U256};
-    use sou_testkit::TestChain;
+    use sou_primitives::{Network, Script, U256};
 
     /// With only 64 header nonces per extra nonce and a 1-in-65,536 target, the miner must
     /// roll the extra nonce many times; the block it ends with is consistent and valid.
     #[test]
     fn exhausted_nonces_roll_the_extra_nonce() {
-        let mut chain = TestChain::new();
+        // Coinbases pay `OP_TRUE`. The chain is sou-miner's own: sou-testkit, built on
+        // this crate, would bring a second copy of it into these unit tests.
+        let payout = Script::from_bytes(vec![0x51]);
+        let mut chain = RegtestChain::new(payout.clone());
         let params = Network::Regtest.params();
-        let view = chain.active_view();
+        let view = chain
+            .state
+            .branch(chain.state.tip())
+            .expect("the tip is in the tree");
         let no_candidates: Vec<Candidate> = Vec::new();
-        let mut template = build_template(
-            &view,
-            &no_candidates,
-            params,
-            &chain.script(),
-            1_700_000_000,
-        );
+        let mut template = build_template(&view, &no_candidates, params, &payout, 1_700_000_000);
         let target = Target::from_u256(U256::ONE.shl(240));
         let outcome = mine_nonces(
             &mut template,

@@ -159,19 +159,47 @@ fn select(candidates: Vec<Candidate>) -> (Vec<Candidate>, Amount, u64, u64) {
     (chosen, fees, weight, sigops)
 }
 
-/// The coinbase for `height`: the height and extra nonce in its script, subsidy plus fees
-/// to `payout`, and a witness commitment output (filled by [`finish_block`]).
+/// The coinbase for `height` as [`build_template`] makes it: an 8-byte extra nonce (which
+/// [`set_extra_nonce`] rewrites in place), see [`coinbase_with_extra_nonce`].
 pub fn coinbase(height: u32, extra_nonce: u64, value: Amount, payout: &Script) -> Transaction {
+    coinbase_with_extra_nonce(height, &extra_nonce.to_le_bytes(), value, payout)
+}
+
+/// The coinbase for `height`, paying `value` (subsidy plus fees) to `payout`.
+///
+/// - Its one input spends nothing (the null outpoint). Its scriptSig pushes the height, as
+///   BIP34 requires, then `extra_nonce`: bytes the miner may change to get a new merkle
+///   root, and with it 2^32 fresh header nonces. The width is the caller's choice (the
+///   miner uses 8 bytes, [`RegtestChain`](crate::regtest::RegtestChain) 4); the whole
+///   scriptSig must stay within 2 to 100 bytes (`bad-cb-length`).
+/// - Its witness is the witness reserved value, 32 zero bytes (BIP141 "Commitment
+///   structure").
+/// - A second output, worth nothing, will carry the witness commitment; it holds zeros
+///   until [`finish_block`] knows the block's other transactions.
+///
+/// Core builds its coinbase in `BlockAssembler::CreateNewBlock` (`src/node/miner.cpp`),
+/// the commitment output in `GenerateCoinbaseCommitment` (`src/validation.cpp`).
+pub fn coinbase_with_extra_nonce(
+    height: u32,
+    extra_nonce: &[u8],
+    value: Amount,
+    payout: &Script,
+) -> Transaction {
     let mut script_sig = bip34_height_script(height).into_bytes();
-    script_sig.push(0x08);
-    script_sig.extend_from_slice(&extra_nonce.to_le_bytes());
+    // A length-prefixed push even for one byte (never `OP_N`): the nonce's own bytes end
+    // the script, where `set_extra_nonce` rewrites them.
+    script_sig.extend(
+        Script::builder()
+            .push_slice_non_minimal(extra_nonce)
+            .into_script()
+            .into_bytes(),
+    );
     Transaction {
         version: 2,
         input: vec![TxIn {
             previous_output: OutPoint::NULL,
             script_sig: Script::from_bytes(script_sig),
             sequence: u32::MAX,
-            // The witness reserved value (BIP141): 32 zero bytes.
             witness: Witness::from_items([[0u8; 32]]),
         }],
         output: vec![

@@ -13,10 +13,12 @@ use std::time::{Duration, Instant};
 use sou_chain::consensus::{check_block, contextual_check_block, CheckBlockOptions};
 use sou_miner::search::Progress;
 use sou_miner::template::{build_template, Candidate};
-use sou_miner::{search, HeaderHasher, Kernel, Outcome, SearchOptions};
+use sou_miner::{search, HeaderHasher, Kernel, Outcome, RegtestChain, SearchOptions};
 use sou_primitives::encoding::deserialize;
-use sou_primitives::{Amount, Block, Network, OutPoint, Script, Target, TxOut};
-use sou_testkit::{Funding, Rng, TestChain};
+use sou_primitives::hashes::sha256;
+use sou_primitives::{
+    Amount, Block, Network, OutPoint, Script, Target, Transaction, TxIn, TxOut, Witness,
+};
 
 fn mainnet_block_1() -> Block {
     let blocks = sou_testdata::hex_lines("blocks/mainnet_blocks_0-255.hex");
@@ -48,8 +50,14 @@ fn remines_mainnet_block_1() {
 
 #[test]
 fn kernels_agree_on_random_headers() {
-    let mut rng = Rng(0x1234_5678_9abc_def1);
-    let mut next = || rng.next_u64();
+    // xorshift64 from a fixed seed: the same headers on every run.
+    let mut state: u64 = 0x1234_5678_9abc_def1;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
     for _ in 0..200 {
         let mut header = mainnet_block_1().header;
         header.version = next() as i32;
@@ -89,37 +97,61 @@ fn kernels_agree_on_random_headers() {
     }
 }
 
-fn mature_chain() -> (TestChain, Vec<Funding>) {
-    let mut chain = TestChain::new();
-    let coins = chain.mine_empty(103);
+/// `OP_TRUE` in P2WSH: coins anyone may spend by showing the script, no signature. These
+/// tests are about choosing transactions, not signing them (and sou-testkit, which signs,
+/// is built on this crate).
+fn anyone_can_spend() -> Script {
+    Script::new_witness_program(0, &sha256(&[0x51])).unwrap()
+}
+
+/// A transaction spending `coin` (an [`anyone_can_spend`] output) to `outputs`.
+fn spend(coin: &OutPoint, outputs: Vec<TxOut>) -> Transaction {
+    Transaction {
+        version: 2,
+        input: vec![TxIn {
+            previous_output: *coin,
+            script_sig: Script::new(),
+            sequence: u32::MAX,
+            witness: Witness::from_items([[0x51]]),
+        }],
+        output: outputs,
+        lock_time: 0,
+    }
+}
+
+/// A regtest chain of 103 blocks paying [`anyone_can_spend`]; the first four coinbases
+/// can be spent in the next block (100 confirmations).
+fn mature_chain() -> (RegtestChain, Vec<OutPoint>) {
+    let mut chain = RegtestChain::new(anyone_can_spend());
+    let blocks = chain.mine_empty_blocks(103).unwrap();
+    let coins = blocks
+        .iter()
+        .map(|b| OutPoint::new(b.txdata[0].compute_txid(), 0))
+        .collect();
     (chain, coins)
 }
 
 #[test]
 fn mined_templates_pass_full_validation() {
     let (mut chain, coins) = mature_chain();
-    let payout = chain.script();
+    let payout = anyone_can_spend();
     // A parent paying a low fee and a child paying a high one: the child pays for its parent.
-    let parent = chain.spend(
+    let parent = spend(
         &coins[0],
         vec![TxOut {
             value: Amount::from_sat(4_999_999_000),
             script_pubkey: payout.clone(),
         }],
     );
-    let parent_coin = Funding {
-        outpoint: OutPoint::new(parent.compute_txid(), 0),
-        value: Amount::from_sat(4_999_999_000),
-        height: 0,
-    };
-    let child = chain.spend(
+    let parent_coin = OutPoint::new(parent.compute_txid(), 0);
+    let child = spend(
         &parent_coin,
         vec![TxOut {
             value: Amount::from_sat(4_999_000_000),
             script_pubkey: payout.clone(),
         }],
     );
-    let other = chain.spend(
+    let other = spend(
         &coins[1],
         vec![TxOut {
             value: Amount::from_sat(4_999_900_000),
@@ -143,7 +175,7 @@ fn mined_templates_pass_full_validation() {
             sigop_cost: 1,
         },
     ];
-    let view = chain.active_view();
+    let view = chain.state.branch(chain.state.tip()).unwrap();
     let params = Network::Regtest.params();
     let mut template = build_template(&view, &candidates, params, &payout, 1_700_000_000);
     let txids: Vec<_> = template
@@ -193,12 +225,12 @@ fn mined_templates_pass_full_validation() {
 #[test]
 fn templates_respect_weight_and_sigop_limits() {
     let (chain, coins) = mature_chain();
-    let payout = chain.script();
+    let payout = anyone_can_spend();
     // Each candidate claims 30,000 sigop cost: only two fit under 80,000 (400 reserved).
     let candidates: Vec<Candidate> = coins[..4]
         .iter()
         .map(|c| Candidate {
-            tx: chain.spend(
+            tx: spend(
                 c,
                 vec![TxOut {
                     value: Amount::from_sat(4_999_000_000),
@@ -209,7 +241,7 @@ fn templates_respect_weight_and_sigop_limits() {
             sigop_cost: 30_000,
         })
         .collect();
-    let view = chain.active_view();
+    let view = chain.state.branch(chain.state.tip()).unwrap();
     let template = build_template(
         &view,
         &candidates,
@@ -220,8 +252,8 @@ fn templates_respect_weight_and_sigop_limits() {
     assert_eq!(template.block.txdata.len(), 3);
     assert!(template.sigop_cost <= 80_000);
     // A 3 MB transaction fits alone; a second one does not.
-    let heavy = |c: &Funding| {
-        let mut tx = chain.spend(
+    let heavy = |c: &OutPoint| {
+        let mut tx = spend(
             c,
             vec![TxOut {
                 value: Amount::from_sat(4_999_000_000),

@@ -2,7 +2,7 @@
 //! comes back with is what a rebuild from its block files gives.
 //!
 //! The node writes each block to `blocks/blk?????.dat` as soon as it accepts it and its
-//! database only now and then (see `store.rs`): a crash loses the work since the last
+//! database only now and then (see `store/flush.rs`): a crash loses the work since the last
 //! flush, never a block, because on start the node connects again whatever the block files
 //! hold beyond the flushed position. Here a thread asks for 300 blocks while the test kills
 //! the process (SIGKILL, no chance to flush) after a random delay, at least five times,

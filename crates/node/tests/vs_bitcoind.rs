@@ -52,9 +52,7 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use serde_json::{json, Value};
 use sou_chain::consensus::{bip34_height_script, block_subsidy};
@@ -70,7 +68,8 @@ use sou_primitives::{
 };
 use sou_script::{PrecomputedTransactionData, VerifyFlags};
 use sou_wallet::{sign, SigningKey, SpendInfo};
-use support::{RpcFailure, TestNode};
+use support::bitcoind::Bitcoind;
+use support::TestNode;
 
 /// A field whose value may differ between the two nodes, and why.
 struct Known {
@@ -115,97 +114,6 @@ const CLOSE: &[Known] = &[Known {
 
 /// The address of BIP173's example program on regtest: nobody knows its key.
 const BURN: &str = support::BURN_ADDRESS;
-
-// ---------------------------------------------------------------------------------------
-// bitcoind as a child process
-// ---------------------------------------------------------------------------------------
-
-/// A running `bitcoind -regtest` on a fresh data directory, stopped on drop.
-struct Bitcoind {
-    child: Option<Child>,
-    datadir: PathBuf,
-    rpc_port: u16,
-    auth: String,
-}
-
-impl Bitcoind {
-    fn start(binary: &Path) -> Bitcoind {
-        let datadir = support::fresh_datadir("bitcoind");
-        let rpc_port = support::free_port();
-        let p2p_port = support::free_port();
-        let password = hex::encode(sha256(format!("{:?}", Instant::now()).as_bytes()));
-        let stderr = std::fs::File::create(datadir.join("stderr.txt")).unwrap();
-        let child = Command::new(binary)
-            .args([
-                "-regtest".to_string(),
-                format!("-datadir={}", datadir.display()),
-                format!("-rpcport={rpc_port}"),
-                format!("-port={p2p_port}"),
-                "-listen=0".to_string(),
-                "-rpcuser=sou".to_string(),
-                format!("-rpcpassword={password}"),
-                "-printtoconsole=0".to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} does not start: {e}", binary.display()));
-        let mut node = Bitcoind {
-            child: Some(child),
-            datadir,
-            rpc_port,
-            auth: format!("sou:{password}"),
-        };
-        node.wait_for_rpc();
-        node
-    }
-
-    fn wait_for_rpc(&mut self) {
-        let started = Instant::now();
-        loop {
-            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
-                let err =
-                    std::fs::read_to_string(self.datadir.join("stderr.txt")).unwrap_or_default();
-                panic!("bitcoind exited with {status} before answering RPC: {err}");
-            }
-            if self.call("getblockcount", json!([])).is_ok() {
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "bitcoind did not answer RPC"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        support::call(self.rpc_port, &self.auth, method, params)
-    }
-
-    fn stop(&mut self) {
-        let _ = self.call("stop", json!([]));
-        if let Some(mut child) = self.child.take() {
-            let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(30) {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Bitcoind {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.datadir);
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Comparing answers

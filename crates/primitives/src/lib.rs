@@ -8,15 +8,34 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`encoding`] | [`Encode`]/[`Decode`], CompactSize, hostile-input limits |
-//! | [`hashes`] | sha256d, hash160, tagged hashes; [`Txid`], [`Wtxid`], [`BlockHash`] |
-//! | [`amount`] | [`Amount`] in satoshis, `MAX_MONEY` |
-//! | [`opcodes`], [`script`] | [`Script`] bytes, instructions, builder, ASM |
-//! | [`standard`] | output templates (`Solver`): [`standard::ScriptType`] and what they pay to |
-//! | [`transaction`] | [`OutPoint`], [`TxIn`], [`TxOut`], [`Witness`], [`Transaction`] |
-//! | [`block`] | [`BlockHeader`], [`Block`], merkle roots, witness commitment |
-//! | [`pow`] | [`CompactTarget`] (nBits), [`Target`], [`Work`] |
-//! | [`network`] | [`Network`] and its [`Params`], genesis blocks |
+//! | [`transaction`] | [`OutPoint`], [`TxIn`], [`TxOut`], [`Witness`], [`Transaction`], [`Weight`]; txid and wtxid |
+//! | [`block`] | [`BlockHeader`], [`Block`], merkle roots (with CVE-2012-2459's mutation flag), the witness commitment |
+//! | [`encoding`] | [`Encode`] into any [`WriteBytes`](encoding::WriteBytes) sink (a `Vec<u8>` or a hash engine), [`Decode`] from a [`Reader`](encoding::Reader) over a byte slice, CompactSize, hostile-input limits |
+//! | [`hashes`] | sha256, sha256d, hash160, tagged hashes, a streaming SHA-256 engine; [`Txid`], [`Wtxid`], [`BlockHash`] shown in reversed hex; [`MuHash3072`](hashes::muhash::MuHash3072), a hash of a set |
+//! | [`amount`] | [`Amount`] in satoshis, signed like Core's `CAmount`, up to [`Amount::MAX_MONEY`]; [`FeeRate`] |
+//! | [`opcodes`], [`script`] | opcode names; [`Script`] as bytes, its instructions, a builder, ASM |
+//! | [`standard`] | the standard output templates (Core's `Solver`) and what each pays to |
+//! | [`pow`] | [`U256`], [`CompactTarget`] (nBits), [`Target`], [`Work`] |
+//! | [`network`] | [`Network`] and its [`Params`]: genesis blocks, buried soft forks, BIP9 deployments |
+//!
+//! Start with [`transaction`] (a coin is an output, spending names it), then [`block`] and
+//! [`encoding`]; [`Block::decode_with_ids`] decodes a received block with all its ids.
+//!
+//! What the crate promises:
+//!
+//! - Decoding never panics and never allocates more than the remaining input could hold:
+//!   a list's claimed count is checked against the bytes left before any allocation.
+//! - Decoding accepts only canonical bytes (CompactSize, BIP144 flags as Core reads
+//!   them), so whatever decodes re-encodes to exactly the same bytes, and hashing the
+//!   bytes received gives the same ids as hashing the value.
+//! - A [`Script`] is opaque bytes: a malformed push survives a round trip and is reported
+//!   only when its instructions are walked.
+//!
+//! A first reading can skip the SHA-256 speed code: the two-lane hashing inside
+//! [`hashes`] (`hashes/batch.rs`) and the SHA-NI building blocks it shares with
+//! sou-miner's kernel (`hashes::shani`, x86-64 only). They are the crate's only `unsafe`
+//! code, entered after run-time CPU feature detection and tested against the plain `sha2`
+//! path; nothing else depends on how they compute.
 //!
 //! ```
 //! use sou_primitives::{Block, Network, encoding::{deserialize, serialize}};

@@ -41,6 +41,44 @@ impl Opcode {
         }
     }
 
+    /// True for the fifteen opcodes disabled in 2010 (CVE-2010-5137: `OP_CAT`, `OP_SUBSTR`,
+    /// `OP_LEFT`, `OP_RIGHT`, `OP_INVERT`, `OP_AND`, `OP_OR`, `OP_XOR`, `OP_2MUL`, `OP_2DIV`,
+    /// `OP_MUL`, `OP_DIV`, `OP_MOD`, `OP_LSHIFT`, `OP_RSHIFT`). Outside tapscript, where
+    /// most of their bytes became `OP_SUCCESSx`, one fails its script even in a branch not
+    /// taken (Core `EvalScript`).
+    pub const fn is_disabled(self) -> bool {
+        matches!(
+            self,
+            OP_CAT
+                | OP_SUBSTR
+                | OP_LEFT
+                | OP_RIGHT
+                | OP_INVERT
+                | OP_AND
+                | OP_OR
+                | OP_XOR
+                | OP_2MUL
+                | OP_2DIV
+                | OP_MUL
+                | OP_DIV
+                | OP_MOD
+                | OP_LSHIFT
+                | OP_RSHIFT
+        )
+    }
+
+    /// True for BIP342's `OP_SUCCESSx`: bytes with no meaning in tapscript, each of which
+    /// makes a tapscript succeed before it runs, so that a soft fork can give them one
+    /// (Core `IsOpSuccess`). The numbers are BIP342's, in decimal as it lists them: the
+    /// disabled opcodes, `OP_RESERVED`, `OP_VER`, `OP_RESERVED1/2` and every byte after
+    /// `OP_CHECKSIGADD` but `OP_INVALIDOPCODE`.
+    pub const fn is_op_success(self) -> bool {
+        matches!(
+            self.0,
+            80 | 98 | 126..=129 | 131..=134 | 137..=138 | 141..=142 | 149..=153 | 187..=254
+        )
+    }
+
     /// `OP_N` for `n` in 0..=16.
     pub const fn from_small_int(n: u8) -> Option<Opcode> {
         match n {

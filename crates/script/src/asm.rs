@@ -32,12 +32,12 @@
 
 use core::fmt::Write as _;
 
-use sou_primitives::opcodes::Opcode;
+use sou_primitives::opcodes::{Opcode, OP_CHECKSIGADD, OP_NOP, OP_RESERVED};
 use sou_primitives::script::{Builder, Instruction};
 use sou_primitives::Script;
 
 use crate::interpreter::is_valid_signature_encoding;
-use crate::sighash::{SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_NONE, SIGHASH_SINGLE};
+use crate::sighash::SighashType;
 
 /// Why a word is not script assembly.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,9 +51,9 @@ pub struct AsmError {
 /// `OP_NOP` on plus `OP_RESERVED`, with or without the `OP_` prefix.
 fn opcode_named(word: &str) -> Option<Opcode> {
     let name = word.strip_prefix("OP_").unwrap_or(word);
-    (0x50..=0xbau8)
-        .filter(|&b| b == 0x50 || b >= 0x61)
-        .map(Opcode::from_u8)
+    let operations = (OP_NOP.to_u8()..=OP_CHECKSIGADD.to_u8()).map(Opcode::from_u8);
+    core::iter::once(OP_RESERVED)
+        .chain(operations)
         .find(|op| op.name().strip_prefix("OP_") == Some(name))
 }
 
@@ -91,17 +91,16 @@ pub fn parse_asm(text: &str) -> Result<Script, AsmError> {
     Ok(Script::from_bytes(bytes))
 }
 
-/// Core's name for a sighash byte, if it is one of the six defined types
+/// Core's name for a sighash type, if it is one of the six defined types
 /// (`SighashToStr`): `ALL`, `NONE`, `SINGLE`, each alone or `|ANYONECANPAY`.
-pub fn sighash_to_str(sighash_type: u8) -> Option<&'static str> {
-    const ACP: u32 = SIGHASH_ANYONECANPAY;
-    match u32::from(sighash_type) {
-        SIGHASH_ALL => Some("ALL"),
-        SIGHASH_NONE => Some("NONE"),
-        SIGHASH_SINGLE => Some("SINGLE"),
-        t if t == SIGHASH_ALL | ACP => Some("ALL|ANYONECANPAY"),
-        t if t == SIGHASH_NONE | ACP => Some("NONE|ANYONECANPAY"),
-        t if t == SIGHASH_SINGLE | ACP => Some("SINGLE|ANYONECANPAY"),
+pub fn sighash_to_str(sighash_type: SighashType) -> Option<&'static str> {
+    match sighash_type {
+        SighashType::ALL => Some("ALL"),
+        SighashType::NONE => Some("NONE"),
+        SighashType::SINGLE => Some("SINGLE"),
+        SighashType::ALL_ANYONECANPAY => Some("ALL|ANYONECANPAY"),
+        SighashType::NONE_ANYONECANPAY => Some("NONE|ANYONECANPAY"),
+        SighashType::SINGLE_ANYONECANPAY => Some("SINGLE|ANYONECANPAY"),
         _ => None,
     }
 }
@@ -140,7 +139,7 @@ pub fn script_to_asm_str(script: &Script, attempt_sighash_decode: bool) -> Strin
             Ok(Instruction::Push { data, .. }) => {
                 let decoded = match data.split_last() {
                     Some((&last, body)) if decode_sighash && is_strict_signature(data) => {
-                        sighash_to_str(last).map(|name| (body, name))
+                        sighash_to_str(SighashType::from_sig_byte(last)).map(|name| (body, name))
                     }
                     _ => None,
                 };
@@ -162,11 +161,10 @@ pub fn script_to_asm_str(script: &Script, attempt_sighash_decode: bool) -> Strin
 /// BIP66 strict DER, then a sighash byte that, without `ANYONECANPAY`, is `ALL`, `NONE`
 /// or `SINGLE` (`IsDefinedHashtypeSignature`). `STRICTENC` does not ask for a low S.
 fn is_strict_signature(sig: &[u8]) -> bool {
-    let defined = |b: u8| {
-        let base = u32::from(b) & !SIGHASH_ANYONECANPAY;
-        (SIGHASH_ALL..=SIGHASH_SINGLE).contains(&base)
-    };
-    is_valid_signature_encoding(sig) && sig.last().is_some_and(|&b| defined(b))
+    is_valid_signature_encoding(sig)
+        && sig
+            .last()
+            .is_some_and(|&b| SighashType::from_sig_byte(b).is_defined())
 }
 
 fn push_hex(out: &mut String, bytes: &[u8]) {

@@ -4,7 +4,8 @@
 //! input's signature commits to a digest of the transaction computed in a defined way,
 //! the *sighash*, whose last byte (the sighash type) says which parts are covered:
 //! `ALL` outputs, `NONE`, or the `SINGLE` output at the same index, and with
-//! `ANYONECANPAY` only this input.
+//! `ANYONECANPAY` only this input. [`SighashType`] holds it, and says how each algorithm
+//! reads it.
 //!
 //! Three algorithms exist:
 //!
@@ -31,18 +32,156 @@ use core::fmt;
 
 use sou_primitives::encoding::{write_compact_size, Encode, WriteBytes};
 use sou_primitives::hashes::{Sha256Engine, TaggedEngine};
-use sou_primitives::{Transaction, TxOut};
+use sou_primitives::{Amount, Transaction, TxOut};
 
-/// Sign all inputs and outputs.
-pub const SIGHASH_ALL: u32 = 1;
-/// Sign all inputs, no outputs.
-pub const SIGHASH_NONE: u32 = 2;
-/// Sign all inputs and the output at this input's index.
-pub const SIGHASH_SINGLE: u32 = 3;
-/// Sign only this input.
-pub const SIGHASH_ANYONECANPAY: u32 = 0x80;
-/// Taproot: no sighash byte, same as `ALL`.
-pub const SIGHASH_DEFAULT: u8 = 0;
+/// The sighash type: which parts of the transaction a signature commits to.
+///
+/// Its low bits name the outputs signed ([`SighashBase`]): `ALL` (1), `NONE` (2), or
+/// `SINGLE` (3), the output at the signed input's own index. The `ANYONECANPAY` bit (0x80)
+/// narrows the inputs signed to this one, so that others may add theirs. An ECDSA
+/// signature carries the type as its last byte; a Schnorr signature as a 65th byte, or
+/// not at all for `DEFAULT`.
+///
+/// The three algorithms read it differently, and this one type holds what each needs:
+///
+/// - **Legacy and BIP143** commit to all 32 bits: Core's `int nHashType`, written as the
+///   last 4 bytes of the preimage (BIP143 "Specification", item 10). Every value is
+///   accepted. The interpreter widens the signature's last byte ([`from_sig_byte`]); Core's
+///   `sighash.json` tries arbitrary 32-bit values. Only the low five bits and the
+///   `ANYONECANPAY` bit choose what is signed ([`base`], [`anyone_can_pay`]); the other
+///   bits change the hash, nothing else.
+/// - **Policy** (`STRICTENC`) asks an ECDSA signature for one of the six defined types,
+///   `ALL`, `NONE` or `SINGLE`, each with or without `ANYONECANPAY` ([`is_defined`]).
+/// - **BIP341** accepts those six and `DEFAULT` (0x00, which signs like `ALL`), and
+///   commits to one byte ([`to_taproot_byte`], which refuses the rest).
+///
+/// ```
+/// use sou_script::sighash::{SighashBase, SighashType};
+///
+/// let t = SighashType::from_sig_byte(0x83);
+/// assert_eq!(t, SighashType::SINGLE_ANYONECANPAY);
+/// assert_eq!((t.base(), t.anyone_can_pay()), (SighashBase::Single, true));
+/// // Legacy signs like ALL with an undefined type; policy and BIP341 refuse it.
+/// let odd = SighashType::from_u32(0x21);
+/// assert_eq!(odd.base(), SighashBase::All);
+/// assert!(!odd.is_defined() && odd.to_taproot_byte().is_none());
+/// ```
+///
+/// References: Core `src/script/interpreter.h` (`SIGHASH_ALL` …, `SIGHASH_OUTPUT_MASK`),
+/// `src/script/interpreter.cpp` (`SignatureHash`, `IsDefinedHashtypeSignature`,
+/// `SignatureHashSchnorr`); BIP341 "Signature validation rules".
+///
+/// [`from_sig_byte`]: SighashType::from_sig_byte
+/// [`base`]: SighashType::base
+/// [`anyone_can_pay`]: SighashType::anyone_can_pay
+/// [`is_defined`]: SighashType::is_defined
+/// [`to_taproot_byte`]: SighashType::to_taproot_byte
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SighashType(u32);
+
+/// The outputs a signature commits to: the base of its [`SighashType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SighashBase {
+    /// Every output.
+    All,
+    /// No output: whoever completes the transaction may send the coins anywhere.
+    None,
+    /// The output at the signed input's index.
+    Single,
+}
+
+impl SighashType {
+    /// BIP341 only: no sighash byte in the signature; signs like `ALL`.
+    pub const DEFAULT: SighashType = SighashType(0x00);
+    /// Sign every input and every output.
+    pub const ALL: SighashType = SighashType(0x01);
+    /// Sign every input and no output.
+    pub const NONE: SighashType = SighashType(0x02);
+    /// Sign every input and the output at this input's index.
+    pub const SINGLE: SighashType = SighashType(0x03);
+    /// Sign this input only, and every output.
+    pub const ALL_ANYONECANPAY: SighashType = SighashType(0x81);
+    /// Sign this input only, and no output.
+    pub const NONE_ANYONECANPAY: SighashType = SighashType(0x82);
+    /// Sign this input only, and the output at its index.
+    pub const SINGLE_ANYONECANPAY: SighashType = SighashType(0x83);
+
+    /// The `ANYONECANPAY` bit (Core `SIGHASH_ANYONECANPAY`).
+    const ANYONECANPAY_BIT: u32 = 0x80;
+    /// The bits legacy and BIP143 read the base from (Core's `nHashType & 0x1f`).
+    const LEGACY_BASE_MASK: u32 = 0x1f;
+
+    /// Any 32-bit type, as the legacy and BIP143 hashes take it (Core `int nHashType`,
+    /// the same bits read unsigned).
+    pub const fn from_u32(value: u32) -> SighashType {
+        SighashType(value)
+    }
+
+    /// The 32 bits the legacy and BIP143 hashes commit to, and a PSBT stores.
+    pub const fn to_u32(self) -> u32 {
+        self.0
+    }
+
+    /// The type an ECDSA or 65-byte Schnorr signature ends with: its last byte, widened
+    /// (Core `CheckECDSASignature`, `int nHashType = vchSig.back()`).
+    pub const fn from_sig_byte(byte: u8) -> SighashType {
+        SighashType(byte as u32)
+    }
+
+    /// The byte appended to a signature: the type's low byte. A type above 0xff does not
+    /// fit, and is cut as Core's `CreateSig` cuts it; such a signature never verifies,
+    /// since its hash committed to bits the byte has lost.
+    pub const fn to_sig_byte(self) -> u8 {
+        self.0.to_le_bytes()[0]
+    }
+
+    /// The outputs signed, as legacy and BIP143 decide it: the low five bits equal to
+    /// `NONE` (2) or `SINGLE` (3) name those, any other value signs all outputs (Core
+    /// `SignatureHash`). For the types BIP341 accepts this is its `hash_type & 3`, with
+    /// `DEFAULT` signing all.
+    pub const fn base(self) -> SighashBase {
+        match self.0 & Self::LEGACY_BASE_MASK {
+            2 => SighashBase::None,
+            3 => SighashBase::Single,
+            _ => SighashBase::All,
+        }
+    }
+
+    /// True when the signature commits to its own input only (the 0x80 bit), in all
+    /// three algorithms.
+    pub const fn anyone_can_pay(self) -> bool {
+        self.0 & Self::ANYONECANPAY_BIT != 0
+    }
+
+    /// One of the six types policy allows in ECDSA signatures: without the
+    /// `ANYONECANPAY` bit, `ALL`, `NONE` or `SINGLE` (Core `IsDefinedHashtypeSignature`).
+    pub const fn is_defined(self) -> bool {
+        matches!(self.0 & !Self::ANYONECANPAY_BIT, 1..=3)
+    }
+
+    /// The byte BIP341 commits to, or `None` for a type it refuses: only `DEFAULT` and
+    /// the six defined types, 0x00-0x03 and 0x81-0x83, are valid (BIP341 "Signature
+    /// validation rules"; Core `SignatureHashSchnorr`).
+    pub const fn to_taproot_byte(self) -> Option<u8> {
+        match self.0 {
+            // The match bounds the value to one byte.
+            0x00..=0x03 | 0x81..=0x83 => Some(self.to_sig_byte()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for SighashType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SighashType({:#04x})", self.0)
+    }
+}
+
+impl fmt::LowerHex for SighashType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::LowerHex::fmt(&self.0, f)
+    }
+}
 
 /// A 32-byte signature hash, shown reversed like other hashes in Core's test vectors.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -291,18 +430,21 @@ pub(crate) fn core_get_op(script: &[u8], mut pc: usize) -> Result<(CoreOp, usize
 
 /// The legacy signature hash (Core `SignatureHash` with `SigVersion::BASE`).
 ///
-/// `hash_type` is the full 32-bit value (the sighash byte in scripts; any value in
-/// Core's `sighash.json`).
+/// `hash_type` is the full 32-bit value (the sighash byte in scripts, widened; any value
+/// in Core's `sighash.json`).
+///
+/// # Panics
+///
+/// If `input_index` is not an input of `tx`.
 pub fn legacy_sighash(
     script_code: &[u8],
     tx: &Transaction,
     input_index: usize,
-    hash_type: i32,
+    hash_type: SighashType,
 ) -> Sighash {
-    let base = hash_type & 0x1f;
-    let single = base == SIGHASH_SINGLE as i32;
-    let none = base == SIGHASH_NONE as i32;
-    let anyone_can_pay = hash_type & SIGHASH_ANYONECANPAY as i32 != 0;
+    let single = hash_type.base() == SighashBase::Single;
+    let none = hash_type.base() == SighashBase::None;
+    let anyone_can_pay = hash_type.anyone_can_pay();
     // The SINGLE bug: no output at this index signs the constant 1.
     if single && input_index >= tx.output.len() {
         return Sighash::ONE;
@@ -348,22 +490,27 @@ pub fn legacy_sighash(
         }
     }
     e.write_bytes(&tx.lock_time.to_le_bytes());
-    e.write_bytes(&hash_type.to_le_bytes());
+    e.write_bytes(&hash_type.to_u32().to_le_bytes());
     Sighash(e.finish_double())
 }
 
-/// The BIP143 signature hash (segwit v0).
+/// The BIP143 signature hash (segwit v0). `amount` is the value of the output spent,
+/// which the signature commits to (BIP143 "Specification", item 6).
+///
+/// # Panics
+///
+/// If `input_index` is not an input of `tx`.
 pub fn segwit_v0_sighash(
     script_code: &[u8],
     tx: &Transaction,
     input_index: usize,
-    hash_type: i32,
-    amount: i64,
+    hash_type: SighashType,
+    amount: Amount,
     cache: &PrecomputedTransactionData,
 ) -> Sighash {
-    let base = hash_type & 0x1f;
-    let anyone_can_pay = hash_type & SIGHASH_ANYONECANPAY as i32 != 0;
-    let single_or_none = base == SIGHASH_SINGLE as i32 || base == SIGHASH_NONE as i32;
+    let base = hash_type.base();
+    let anyone_can_pay = hash_type.anyone_can_pay();
+    let single_or_none = base != SighashBase::All;
     let zero = [0u8; 32];
     let hash_prevouts = if anyone_can_pay {
         zero
@@ -377,7 +524,7 @@ pub fn segwit_v0_sighash(
     };
     let hash_outputs = if !single_or_none {
         cache.hash_outputs
-    } else if base == SIGHASH_SINGLE as i32 && input_index < tx.output.len() {
+    } else if base == SighashBase::Single && input_index < tx.output.len() {
         let mut e = Sha256Engine::new();
         tx.output[input_index].encode_to(&mut e);
         e.finish_double()
@@ -392,11 +539,11 @@ pub fn segwit_v0_sighash(
     input.previous_output.encode_to(&mut e);
     write_compact_size(&mut e, script_code.len() as u64);
     e.write_bytes(script_code);
-    e.write_bytes(&amount.to_le_bytes());
+    e.write_bytes(&amount.to_sat().to_le_bytes());
     e.write_bytes(&input.sequence.to_le_bytes());
     e.write_bytes(&hash_outputs);
     e.write_bytes(&tx.lock_time.to_le_bytes());
-    e.write_bytes(&hash_type.to_le_bytes());
+    e.write_bytes(&hash_type.to_u32().to_le_bytes());
     Sighash(e.finish_double())
 }
 
@@ -416,7 +563,7 @@ pub struct TaprootContext {
 pub fn taproot_sighash(
     tx: &Transaction,
     input_index: usize,
-    hash_type: u8,
+    hash_type: SighashType,
     sigversion: SigVersion,
     cache: &PrecomputedTransactionData,
     ctx: &TaprootContext,
@@ -431,7 +578,7 @@ pub fn taproot_sighash(
 pub fn taproot_sig_msg(
     tx: &Transaction,
     input_index: usize,
-    hash_type: u8,
+    hash_type: SighashType,
     sigversion: SigVersion,
     cache: &PrecomputedTransactionData,
     ctx: &TaprootContext,
@@ -446,28 +593,22 @@ fn write_taproot_sig_msg<W: WriteBytes>(
     e: &mut W,
     tx: &Transaction,
     input_index: usize,
-    hash_type: u8,
+    hash_type: SighashType,
     sigversion: SigVersion,
     cache: &PrecomputedTransactionData,
     ctx: &TaprootContext,
 ) -> Option<()> {
     let spent = cache.spent.as_ref()?;
-    if !(hash_type <= 0x03 || (0x81..=0x83).contains(&hash_type)) {
-        return None;
-    }
-    let output_type = if hash_type == SIGHASH_DEFAULT {
-        1
-    } else {
-        hash_type & 0x03
-    };
-    let anyone_can_pay = hash_type & 0x80 != 0;
+    let hash_byte = hash_type.to_taproot_byte()?;
+    let outputs = hash_type.base(); // DEFAULT signs all outputs, as ALL does
+    let anyone_can_pay = hash_type.anyone_can_pay();
     let ext_flag: u8 = if sigversion == SigVersion::Tapscript {
         1
     } else {
         0
     };
     e.write_bytes(&[0]); // epoch
-    e.write_bytes(&[hash_type]);
+    e.write_bytes(&[hash_byte]);
     e.write_bytes(&tx.version.to_le_bytes());
     e.write_bytes(&tx.lock_time.to_le_bytes());
     if !anyone_can_pay {
@@ -476,7 +617,7 @@ fn write_taproot_sig_msg<W: WriteBytes>(
         e.write_bytes(&spent.scripts_single);
         e.write_bytes(&cache.sequences_single);
     }
-    if output_type == 1 {
+    if outputs == SighashBase::All {
         e.write_bytes(&cache.outputs_single);
     }
     e.write_bytes(&[(ext_flag << 1) | u8::from(ctx.annex_hash.is_some())]);
@@ -491,7 +632,7 @@ fn write_taproot_sig_msg<W: WriteBytes>(
     if let Some(annex) = ctx.annex_hash {
         e.write_bytes(&annex);
     }
-    if output_type == 3 {
+    if outputs == SighashBase::Single {
         let output = tx.output.get(input_index)?;
         let mut single = Sha256Engine::new();
         output.encode_to(&mut single);
@@ -503,4 +644,48 @@ fn write_taproot_sig_msg<W: WriteBytes>(
         e.write_bytes(&ctx.codeseparator_pos.to_le_bytes());
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sighash_type_reads_each_byte_as_core_does() {
+        for byte in 0..=u8::MAX {
+            let t = SighashType::from_sig_byte(byte);
+            assert_eq!(t.to_u32(), u32::from(byte));
+            assert_eq!(t.to_sig_byte(), byte);
+            // Core `SignatureHash`: `nHashType & 0x1f` against NONE and SINGLE.
+            let base = match byte & 0x1f {
+                2 => SighashBase::None,
+                3 => SighashBase::Single,
+                _ => SighashBase::All,
+            };
+            assert_eq!(t.base(), base, "{byte:#04x}");
+            assert_eq!(t.anyone_can_pay(), byte & 0x80 != 0, "{byte:#04x}");
+            // Core `IsDefinedHashtypeSignature`.
+            assert_eq!(
+                t.is_defined(),
+                (1..=3).contains(&(byte & 0x7f)),
+                "{byte:#04x}"
+            );
+            // BIP341: 0x00-0x03 and 0x81-0x83 only.
+            let taproot = byte <= 0x03 || (0x81..=0x83).contains(&byte);
+            assert_eq!(t.to_taproot_byte(), taproot.then_some(byte), "{byte:#04x}");
+        }
+    }
+
+    #[test]
+    fn sighash_type_keeps_all_32_bits() {
+        // Legacy commits to every bit, but reads only the low five and 0x80.
+        let t = SighashType::from_u32(0x0100_0083);
+        assert_eq!(t.to_u32(), 0x0100_0083);
+        assert_eq!((t.base(), t.anyone_can_pay()), (SighashBase::Single, true));
+        // Not one of the six: a signature byte cannot carry it, and BIP341 refuses it.
+        assert!(!t.is_defined());
+        assert_eq!(t.to_sig_byte(), 0x83);
+        assert_eq!(t.to_taproot_byte(), None);
+        assert_eq!(format!("{t:?}"), "SighashType(0x1000083)");
+    }
 }

@@ -64,7 +64,7 @@ fn run(
     let credit = crediting_tx(script_pubkey, value);
     let spend = spending_tx(script_sig, witness, &credit);
     let precomputed = PrecomputedTransactionData::new(&spend, credit.output.clone());
-    let checker = TransactionChecker::new(&spend, 0, value.to_sat(), &precomputed);
+    let checker = TransactionChecker::new(&spend, 0, value, &precomputed);
     verify_script(script_sig, script_pubkey, witness, flags, &checker)
 }
 

@@ -17,7 +17,8 @@ use sou_primitives::encoding::deserialize;
 use sou_primitives::{Amount, Script, Transaction, TxOut};
 use sou_script::interpreter::verify_input_with;
 use sou_script::sighash::{
-    legacy_sighash, segwit_v0_sighash, taproot_sig_msg, taproot_sighash, TaprootContext,
+    legacy_sighash, segwit_v0_sighash, taproot_sig_msg, taproot_sighash, SighashType,
+    TaprootContext,
 };
 use sou_script::{PrecomputedTransactionData, SigVersion, VerifyFlags};
 
@@ -29,7 +30,8 @@ fn sighash_json() {
         let tx: Transaction = deserialize(&hex::decode(row[0].as_str().unwrap()).unwrap()).unwrap();
         let script = hex::decode(row[1].as_str().unwrap()).unwrap();
         let index = row[2].as_u64().unwrap() as usize;
-        let hash_type = row[3].as_i64().unwrap() as i32;
+        // Core's `int nHashType`, negative values included: the same 32 bits.
+        let hash_type = SighashType::from_u32(row[3].as_i64().unwrap() as i32 as u32);
         let expected = row[4].as_str().unwrap();
         assert_eq!(
             legacy_sighash(&script, &tx, index, hash_type).to_string(),
@@ -73,19 +75,19 @@ fn bip143_examples() {
         let cache = PrecomputedTransactionData::new(&tx, Vec::new());
         for sig in example["signatures"].as_array().unwrap() {
             let index = sig["input_index"].as_u64().unwrap() as usize;
-            let hash_type = sig["sighash_type"].as_u64().unwrap() as i32;
+            let hash_type = SighashType::from_u32(sig["sighash_type"].as_u64().unwrap() as u32);
             // scriptCode is given with its CompactSize prefix, as it sits in the preimage.
             let code_with_len = hex::decode(sig["scriptCode"].as_str().unwrap()).unwrap();
             let (_, prefix_len) =
                 sou_primitives::encoding::deserialize_partial::<Script>(&code_with_len).unwrap();
             assert_eq!(prefix_len, code_with_len.len(), "{name}");
             let code: Script = deserialize(&code_with_len).unwrap();
-            let amount = sig["amount_sat"].as_i64().unwrap();
+            let amount = Amount::from_sat(sig["amount_sat"].as_i64().unwrap());
             let got = segwit_v0_sighash(code.as_bytes(), &tx, index, hash_type, amount, &cache);
             assert_eq!(
                 hex::encode(got.0),
                 sig["sighash"].as_str().unwrap(),
-                "{name} input {index} type {hash_type}"
+                "{name} input {index} type {hash_type:?}"
             );
             // The intermediate hashes, where the hash type uses them.
             let [prevouts, sequence, outputs] = cache.bip143_hashes();
@@ -199,7 +201,8 @@ fn bip341_key_path_spending() {
         for spending in case["inputSpending"].as_array().unwrap() {
             let given = &spending["given"];
             let index = given["txinIndex"].as_u64().unwrap() as usize;
-            let hash_type = given["hashType"].as_u64().unwrap() as u8;
+            let hash_byte = given["hashType"].as_u64().unwrap() as u8;
+            let hash_type = SighashType::from_sig_byte(hash_byte);
             let secret = SecretKey::from_slice(
                 &hex::decode(given["internalPrivkey"].as_str().unwrap()).unwrap(),
             )
@@ -236,8 +239,8 @@ fn bip341_key_path_spending() {
             // The BIP's signatures use an all-zero auxiliary random value.
             let sig = schnorr::sign(&sighash.0, &tweaked, &[0; 32]);
             let mut item = sig.to_byte_array().to_vec();
-            if hash_type != 0 {
-                item.push(hash_type);
+            if hash_type != SighashType::DEFAULT {
+                item.push(hash_byte);
             }
             let expected_witness: Vec<String> = spending["expected"]["witness"]
                 .as_array()

@@ -7,7 +7,8 @@
 //! commit), `testdata/LICENSES.md` their licences, and `testdata/SHA256SUMS` their hashes,
 //! which this crate's own test checks.
 //!
-//! Set `SOU_VECTORS` to read another copy of the same layout instead.
+//! Set `SOU_VECTORS` to read another copy of the same layout instead. Never published: a
+//! dev-dependency of every crate whose tests or benches read vectors.
 //!
 //! The readers panic with the file's path on any failure: they serve tests, where a missing
 //! or damaged vector file must be a failed test, never a skipped one.

@@ -1,31 +1,36 @@
 //! # sou-testkit: regtest chains in a few lines
 //!
-//! Tests and examples need chains: blocks on top of a tip, coinbases paying a key, coins
-//! old enough to spend. [`TestChain`] keeps a [`Chainstate`] on regtest and builds valid
-//! blocks for it (BIP34 height, witness commitment, proof of work at regtest's easiest
-//! target, timestamps after the median time past), so that a test only says what is
-//! special about its block. Breaking a block on purpose is the test's business: build
-//! it with [`TestChain::build_block`], change it, and [`mine`] it again.
+//! Tests need chains: blocks on top of a tip, coinbases paying a key, coins old enough to
+//! spend. [`TestChain`] is a regtest chain (a [`Chainstate`](sou_chain::Chainstate) and
+//! the valid blocks it mines: BIP34 height, witness commitment, proof of work at
+//! regtest's easiest target, timestamps after the median time past) with a test key and
+//! signed P2WPKH spends of its coins, so that a test only says what is special about its
+//! block. Breaking a block on purpose is the test's business: build it with
+//! [`TestChain::build_block`], change it, and [`mine`] it again. [`Rng`] is a seeded
+//! generator for generated cases.
 //!
-//! Never published: a dev-dependency only.
+//! Never published: a dev-dependency only. It may use any crate below the crates that
+//! test with it: were it to use one, that crate's unit tests would link a second copy of
+//! the crate, whose types do not match the first's.
 
 #![allow(
     clippy::expect_used,
     reason = "test support: a failure here is a broken test setup"
 )]
 
+use std::ops::{Deref, DerefMut};
+
 use sou_chain::chainstate::{Branch, ProcessOutcome};
-use sou_chain::consensus::{bip34_height_script, block_subsidy, median_time_past};
-use sou_chain::{BlockError, Chainstate, ConnectOptions};
+use sou_chain::BlockError;
 use sou_keys::{ecdsa, Address, Message, SecretKey};
-use sou_primitives::block::{compute_witness_commitment, BlockHeader, WITNESS_COMMITMENT_HEADER};
+use sou_miner::regtest::{self, RegtestChain};
+use sou_miner::template::finish_block;
 use sou_primitives::hashes::sha256;
 use sou_primitives::network::{Params, REGTEST};
-use sou_primitives::pow::Target;
 use sou_primitives::{
     Amount, Block, BlockHash, Network, OutPoint, Script, Transaction, TxIn, TxOut, Witness,
 };
-use sou_script::sighash::segwit_v0_sighash;
+use sou_script::sighash::{segwit_v0_sighash, SighashType};
 use sou_script::PrecomputedTransactionData;
 
 /// A spendable P2WPKH coin of the test key.
@@ -39,36 +44,46 @@ pub struct Funding {
     pub height: u32,
 }
 
-/// A regtest chain with one key that receives every coinbase.
+/// A regtest chain with one key that receives every coinbase: sou-miner's
+/// [`RegtestChain`] (its `state`, `params()`, ... are reached through it), plus the key,
+/// signed spends of its coins, and panics instead of errors.
 pub struct TestChain {
-    /// The chain state.
-    pub state: Chainstate,
+    /// The chain that builds and mines the blocks.
+    pub regtest: RegtestChain,
     /// The key that coinbases pay (P2WPKH).
     pub key: SecretKey,
-    params: &'static Params,
-    time: u32,
-    payout: Option<Script>,
 }
 
-/// Mines `block` in place: tries nonces until the hash meets its nBits (at regtest's
-/// target, one try in two).
-pub fn mine(block: &mut Block) {
-    let target = Target::from_compact(block.header.bits, REGTEST.pow_limit).expect("regtest nBits");
-    while !target.is_met_by(block.header.block_hash()) {
-        block.header.nonce = block.header.nonce.wrapping_add(1);
+impl Deref for TestChain {
+    type Target = RegtestChain;
+
+    fn deref(&self) -> &RegtestChain {
+        &self.regtest
     }
+}
+
+impl DerefMut for TestChain {
+    fn deref_mut(&mut self) -> &mut RegtestChain {
+        &mut self.regtest
+    }
+}
+
+/// Mines `block` in place: tries nonces from its own until the hash meets its nBits (at
+/// regtest's target, one try in two).
+pub fn mine(block: &mut Block) {
+    regtest::mine(block, &REGTEST).expect("regtest nBits, met within 2^32 nonces");
 }
 
 /// Recomputes the merkle root and the witness commitment after transactions changed.
 pub fn refresh_commitments(block: &mut Block) {
-    if let Some(index) = block.witness_commitment_index() {
-        let reserved = [0u8; 32];
-        let commitment = compute_witness_commitment(&block.compute_witness_root(), &reserved);
-        let mut script = WITNESS_COMMITMENT_HEADER.to_vec();
-        script.extend_from_slice(&commitment);
-        block.txdata[0].output[index].script_pubkey = Script::from_bytes(script);
-    }
-    block.header.merkle_root = block.compute_merkle_root().root;
+    finish_block(block);
+}
+
+/// The P2WPKH script of `key` on regtest.
+fn p2wpkh(key: &SecretKey) -> Script {
+    Address::p2wpkh(&key.public_key(), Network::Regtest)
+        .expect("compressed key")
+        .script_pubkey()
 }
 
 impl TestChain {
@@ -85,102 +100,38 @@ impl TestChain {
     }
 
     /// A chain on other regtest-like parameters (e.g. a soft fork buried higher), which
-    /// must keep regtest's proof-of-work limit.
+    /// must keep regtest's fixed difficulty.
     pub fn with_params(params: &'static Params, key: SecretKey) -> TestChain {
         TestChain {
-            state: Chainstate::new(params, ConnectOptions::default()),
+            regtest: RegtestChain::with_params(params, p2wpkh(&key))
+                .expect("regtest-like parameters"),
             key,
-            params,
-            time: params.genesis_block().header.time,
-            payout: None,
         }
-    }
-
-    /// The chain's parameters.
-    pub fn params(&self) -> &'static Params {
-        self.params
     }
 
     /// The key's P2WPKH script.
     pub fn script(&self) -> Script {
-        Address::p2wpkh(&self.key.public_key(), Network::Regtest)
-            .expect("compressed key")
-            .script_pubkey()
+        p2wpkh(&self.key)
     }
 
     /// Makes coinbases pay `script` (a wallet's address) instead of the key; `None` goes
     /// back to the key. [`TestChain::spend`] only spends the key's coins.
     pub fn set_payout(&mut self, script: Option<Script>) {
-        self.payout = script;
-    }
-
-    /// A coinbase for `height` paying `value` to the key (or the payout script), with the BIP34 height, an
-    /// extra nonce, and a witness commitment output.
-    pub fn coinbase(&self, height: u32, value: Amount, extra_nonce: u32) -> Transaction {
-        let mut script_sig = bip34_height_script(height).into_bytes();
-        script_sig.extend_from_slice(&[0x04]);
-        script_sig.extend_from_slice(&extra_nonce.to_le_bytes());
-        Transaction {
-            version: 2,
-            input: vec![TxIn {
-                previous_output: OutPoint::NULL,
-                script_sig: Script::from_bytes(script_sig),
-                sequence: u32::MAX,
-                witness: Witness::from_items([[0u8; 32]]),
-            }],
-            output: vec![
-                TxOut {
-                    value,
-                    script_pubkey: self.payout.clone().unwrap_or_else(|| self.script()),
-                },
-                // Filled in by `refresh_commitments` once the transactions are known.
-                TxOut {
-                    value: Amount::ZERO,
-                    script_pubkey: Script::from_bytes(
-                        [&WITNESS_COMMITMENT_HEADER[..], &[0; 32]].concat(),
-                    ),
-                },
-            ],
-            lock_time: 0,
-        }
+        let script = script.unwrap_or_else(|| self.script());
+        self.regtest.set_payout(script);
     }
 
     /// A valid, mined block on top of `prev` holding `txs` after a coinbase that claims
-    /// the subsidy plus `fees`.
+    /// the subsidy plus `fees` ([`RegtestChain::build_block_on`]).
     pub fn build_block_on(
         &mut self,
         prev: BlockHash,
         txs: Vec<Transaction>,
         fees: Amount,
     ) -> Block {
-        let entry = self.state.entry(&prev).expect("known parent");
-        let height = entry.height + 1;
-        let view = self.state.branch(prev).expect("known parent");
-        // After the median time past, and never going backwards in the test's own clock.
-        let mtp = median_time_past(&view, entry.height);
-        self.time = self
-            .time
-            .max(u32::try_from(mtp).unwrap_or(u32::MAX))
-            .saturating_add(1);
-        let value = block_subsidy(height, &REGTEST)
-            .checked_add(fees)
-            .expect("fees in range");
-        let mut txdata = vec![self.coinbase(height, value, self.time)];
-        txdata.extend(txs);
-        let mut block = Block {
-            header: BlockHeader {
-                version: 0x2000_0000,
-                prev_blockhash: prev,
-                merkle_root: Default::default(),
-                time: self.time,
-                bits: self.params.pow_limit_bits(),
-                nonce: 0,
-            },
-            txdata,
-        };
-        refresh_commitments(&mut block);
-        mine(&mut block);
-        block
+        self.regtest
+            .build_block_on(prev, txs, fees)
+            .expect("a known parent, fees in range")
     }
 
     /// [`TestChain::build_block_on`] the active tip.
@@ -189,7 +140,8 @@ impl TestChain {
         self.build_block_on(tip, txs, fees)
     }
 
-    /// Builds and processes a block on the tip.
+    /// Builds and processes a block on the tip; a block that fails while connected is in
+    /// the outcome's `invalid`, for the test to inspect.
     pub fn mine_block(
         &mut self,
         txs: Vec<Transaction>,
@@ -252,7 +204,8 @@ impl TestChain {
         let pk = self.key.public_key();
         // BIP143: a P2WPKH input signs the P2PKH script of its key.
         let code = Script::p2pkh(&pk.pubkey_hash().0);
-        let sighash = segwit_v0_sighash(code.as_bytes(), &tx, 0, 1, coin.value.to_sat(), &pre);
+        let sighash =
+            segwit_v0_sighash(code.as_bytes(), &tx, 0, SighashType::ALL, coin.value, &pre);
         let mut sig = ecdsa::sign(&Message::from_digest(sighash.0), &self.key).to_der();
         sig.push(1);
         tx.input[0].witness = Witness::from_items([sig, pk.serialize_compressed().to_vec()]);

@@ -441,7 +441,7 @@ impl PaymentBuilder {
                 .iter()
                 .map(|c| Candidate {
                     value: c.output.value,
-                    input_weight: c.kind.weight().to_wu(),
+                    input_weight: c.kind.weight(),
                 })
                 .collect();
             // Core bases the change target on the average payment (`GenerateChangeTarget`).

@@ -6,16 +6,31 @@
 //!
 //! | module | step |
 //! | --- | --- |
-//! | [`size`] | predict the signed size, to know the fee before signing; dust limits |
-//! | [`select`] | choose coins: Branch and Bound, knapsack, single random draw |
-//! | [`builder`] | assemble the payment: recipients, change, fee, RBF, lock time |
-//! | [`sign`] | sign P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH multisig, P2TR key and script paths |
-//! | [`psbt`] | hand a transaction between signers (BIP174) |
+//! | [`size`] | predict the signed weight of each kind of input ([`InputKind`]), to know the fee before signing; dust limits (Core's `GetDustThreshold`) |
+//! | [`select`] | choose coins: Branch and Bound, knapsack and single random draw, scored by waste; or name the shortfall |
+//! | [`builder`] | assemble the payment ([`PaymentBuilder`]): recipients, change, fee rate, dust, BIP125 sequences, anti-fee-sniping lock time, `OP_RETURN` data, coins that must be spent |
+//! | [`sign`] | sign P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH multisig, P2TR key and script paths ([`SpendInfo`]), and verify the result with sou-script |
+//! | [`psbt`] | hand a transaction between signers: every BIP174 role, binary and Base64, BIP371's taproot fields |
 //! | [`descriptor`] | output descriptors (BIP380-386): checksums, parsing, inferring from scripts |
-//! | [`wallet`] | an HD wallet (BIP39 → BIP84/BIP86) that follows blocks and spends |
+//! | [`wallet`] | an HD wallet ([`Wallet`]: BIP39 seed, BIP84 and BIP86 accounts, gap limit) that follows blocks, keeps pending transactions, pays, bumps fees (BIP125) and signs PSBTs |
 //!
-//! The wallet does not validate blocks: it reads the blocks it is handed (from
-//! `sou-chain`, a node, or a test chain) for outputs that pay its scripts.
+//! Start with the example below (a coin, a payment, a signature), then [`Wallet`]; the
+//! `pay` example goes from twelve words to a confirmed payment.
+//!
+//! The wallet does not validate blocks and does not depend on sou-chain: it reads the
+//! blocks it is handed (by a validating chain, a node, or a test) for outputs that pay
+//! its scripts, checks its own signatures with sou-script, and leaves every consensus
+//! verdict to whoever owns the chain.
+//!
+//! What the crate promises:
+//!
+//! - The estimated weight equals the signed weight for P2PKH, P2SH-P2WPKH, P2WPKH and
+//!   P2TR key-path inputs (its ECDSA signatures are always 70-byte DER) and bounds it for
+//!   the others, so the fee is never below the rate times the signed virtual size.
+//! - A coin spent by a pending transaction of the wallet is never selected again.
+//! - [`Rng`] (xorshift, seeded from the operating system or from a fixed seed) only
+//!   chooses coins and orders outputs; keys and Schnorr nonces never come from it. The
+//!   clock (for anti-fee-sniping) can be set with [`Wallet::set_time`].
 //!
 //! ```
 //! use sou_keys::{Address, SecretKey};

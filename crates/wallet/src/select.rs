@@ -22,8 +22,9 @@
 //!
 //! When the coins cannot cover the target, the error names the shortfall.
 
-use sou_primitives::{Amount, FeeRate};
+use sou_primitives::{Amount, FeeRate, Weight};
 
+use crate::size::fee_for;
 use crate::{Error, Rng};
 
 /// Core's `TOTAL_TRIES`: the search budget of Branch and Bound.
@@ -45,9 +46,9 @@ const KNAPSACK_ITERATIONS: usize = 1000;
 pub struct Candidate {
     /// The coin's value.
     pub value: Amount,
-    /// Weight of the signed input that would spend it, in weight units (as
-    /// [`InputKind::weight`](crate::InputKind::weight)`.to_wu()` gives it).
-    pub input_weight: u64,
+    /// Weight of the signed input that would spend it (as
+    /// [`InputKind::weight`](crate::InputKind::weight) gives it).
+    pub input_weight: Weight,
 }
 
 /// What a selection must achieve, and at what prices.
@@ -130,15 +131,12 @@ pub fn change_target(payment: Amount, change_fee: Amount, rng: &mut Rng) -> Amou
 impl Coin {
     /// Candidate `index` priced at the selection's rates.
     fn priced(index: usize, c: &Candidate, params: &SelectionParams) -> Coin {
-        let fee = params.fee_rate.fee_for_weight(c.input_weight).to_sat();
+        let fee = fee_for(params.fee_rate, c.input_weight).to_sat();
         Coin {
             index,
             effective: c.value.to_sat() - fee,
             fee,
-            long_term_fee: params
-                .long_term_fee_rate
-                .fee_for_weight(c.input_weight)
-                .to_sat(),
+            long_term_fee: fee_for(params.long_term_fee_rate, c.input_weight).to_sat(),
         }
     }
 }

@@ -13,8 +13,8 @@
 //!
 //! ECDSA signatures are Core's (RFC6979, low R, low S) and always 70 bytes of DER (see
 //! [`sou_keys::ecdsa::sign_full_length`]), so fee estimates are exact. Schnorr signatures
-//! use `SIGHASH_DEFAULT` and fresh auxiliary randomness, as BIP340 recommends. Core's
-//! counterpart is `ProduceSignature` in `src/script/sign.cpp`.
+//! use [`SighashType::DEFAULT`] and fresh auxiliary randomness, as BIP340 recommends.
+//! Core's counterpart is `ProduceSignature` in `src/script/sign.cpp`.
 
 use sou_keys::taproot::{tap_leaf_hash, ControlBlock, TapNodeHash};
 use sou_keys::{ecdsa, schnorr, Keypair, Message, PublicKey, SecretKey, XOnlyPublicKey};
@@ -23,8 +23,7 @@ use sou_primitives::script::{Builder, Instruction};
 use sou_primitives::Amount;
 use sou_primitives::{Script, Transaction, TxOut, Witness};
 use sou_script::sighash::{
-    legacy_sighash, segwit_v0_sighash, taproot_sighash, Sighash, TaprootContext, SIGHASH_ALL,
-    SIGHASH_DEFAULT,
+    legacy_sighash, segwit_v0_sighash, taproot_sighash, Sighash, SighashType, TaprootContext,
 };
 use sou_script::{PrecomputedTransactionData, SigVersion, VerifyFlags};
 
@@ -159,39 +158,30 @@ fn leaf_keys(script: &Script) -> Vec<[u8; 32]> {
         .collect()
 }
 
-/// `OP_DUP OP_HASH160 <key hash> OP_EQUALVERIFY OP_CHECKSIG`, the script code BIP143
-/// signs for a P2WPKH program.
-pub(crate) fn p2wpkh_script_code(key_hash: &[u8]) -> Script {
-    Builder::new()
-        .push_opcode(sou_primitives::opcodes::OP_DUP)
-        .push_opcode(sou_primitives::opcodes::OP_HASH160)
-        .push_slice(key_hash)
-        .push_opcode(sou_primitives::opcodes::OP_EQUALVERIFY)
-        .push_opcode(sou_primitives::opcodes::OP_CHECKSIG)
-        .into_script()
+/// The script code BIP143 signs for a P2WPKH program: the P2PKH script of its key hash
+/// (BIP143 "Specification", item 5).
+pub(crate) fn p2wpkh_script_code(key_hash: &[u8; 20]) -> Script {
+    Script::p2pkh(key_hash)
 }
 
 /// The hash an ECDSA signature of input `index` commits to: BIP143's for a segwit v0
-/// spend (`amount` is the value spent), the legacy one otherwise. `hash_type` is the
-/// 32-bit type as PSBTs and the legacy hash carry it.
+/// spend (`amount` is the value spent), the legacy one otherwise.
 pub(crate) fn ecdsa_sighash(
     tx: &Transaction,
     index: usize,
     script_code: &Script,
     amount: Amount,
     segwit: bool,
-    hash_type: u32,
+    hash_type: SighashType,
     precomputed: &PrecomputedTransactionData,
 ) -> Sighash {
-    // The sighash functions take Core's `int nHashType`: the same 32 bits, signed.
-    let hash_type = i32::from_le_bytes(hash_type.to_le_bytes());
     if segwit {
         segwit_v0_sighash(
             script_code.as_bytes(),
             tx,
             index,
             hash_type,
-            amount.to_sat(),
+            amount,
             precomputed,
         )
     } else {
@@ -200,11 +190,11 @@ pub(crate) fn ecdsa_sighash(
 }
 
 /// An ECDSA signature of `digest` by `key` as a script pushes it: DER, then the sighash
-/// type's low byte. The wallet's and the PSBT signer's signatures are all made here.
+/// type's byte. The wallet's and the PSBT signer's signatures are all made here.
 pub(crate) fn ecdsa_signature(
     digest: &Sighash,
     key: &SecretKey,
-    hash_type: u32,
+    hash_type: SighashType,
     nonces: Nonces,
 ) -> Vec<u8> {
     let msg = Message::from_digest(digest.0);
@@ -213,33 +203,34 @@ pub(crate) fn ecdsa_signature(
         Nonces::Wallet => ecdsa::sign_full_length(&msg, key),
     };
     let mut bytes = sig.to_der();
-    bytes.push(hash_type.to_le_bytes()[0]);
+    bytes.push(hash_type.to_sig_byte());
     bytes
 }
 
-/// The wallet's own ECDSA signature: `SIGHASH_ALL`, 70-byte DER.
+/// The wallet's own ECDSA signature: `ALL`, 70-byte DER.
 fn ecdsa_push(digest: &Sighash, key: &SecretKey) -> Vec<u8> {
-    ecdsa_signature(digest, key, SIGHASH_ALL, Nonces::Wallet)
+    ecdsa_signature(digest, key, SighashType::ALL, Nonces::Wallet)
 }
 
 /// A BIP340 signature of `digest` as a witness carries it: 64 bytes, plus the sighash
-/// type byte unless it is `SIGHASH_DEFAULT`.
+/// type byte unless it is `DEFAULT`. `digest` was computed for `hash_type`, so BIP341
+/// accepted the type, and it is one byte.
 pub(crate) fn schnorr_signature(
     digest: &Sighash,
     key: &Keypair,
-    hash_type: u8,
+    hash_type: SighashType,
 ) -> Result<Vec<u8>, sou_keys::Error> {
     let mut sig = schnorr::sign_random(&digest.0, key)?
         .to_byte_array()
         .to_vec();
-    if hash_type != SIGHASH_DEFAULT {
-        sig.push(hash_type);
+    if hash_type != SighashType::DEFAULT {
+        sig.push(hash_type.to_sig_byte());
     }
     Ok(sig)
 }
 
-/// Signs input `index` of `tx`, which spends `spent[index]`, with `SIGHASH_ALL` (ECDSA)
-/// or `SIGHASH_DEFAULT` (Schnorr), and writes its scriptSig and witness.
+/// Signs input `index` of `tx`, which spends `spent[index]`, with `ALL` (ECDSA) or
+/// `DEFAULT` (Schnorr), and writes its scriptSig and witness.
 ///
 /// `precomputed` must be built from the transaction as it will be signed (outputs final)
 /// and every spent output, since taproot signatures commit to all of them.
@@ -262,7 +253,7 @@ pub fn sign_input(
                 &spent.script_pubkey,
                 amount,
                 false,
-                SIGHASH_ALL,
+                SighashType::ALL,
                 precomputed,
             );
             let script_sig = Builder::new()
@@ -274,7 +265,15 @@ pub fn sign_input(
         SpendInfo::P2shP2wpkh(key) | SpendInfo::P2wpkh(key) => {
             let pk = key.public;
             let code = p2wpkh_script_code(&pk.pubkey_hash().0);
-            let digest = ecdsa_sighash(tx, index, &code, amount, true, SIGHASH_ALL, precomputed);
+            let digest = ecdsa_sighash(
+                tx,
+                index,
+                &code,
+                amount,
+                true,
+                SighashType::ALL,
+                precomputed,
+            );
             let witness = Witness::from_items([
                 ecdsa_push(&digest, &key.secret),
                 pk.serialize_compressed().to_vec(),
@@ -302,7 +301,7 @@ pub fn sign_input(
                 witness_script,
                 amount,
                 true,
-                SIGHASH_ALL,
+                SighashType::ALL,
                 precomputed,
             );
             // CHECKMULTISIG matches signatures to keys in script order.
@@ -347,7 +346,7 @@ pub fn sign_input(
             let digest = taproot_sighash(
                 tx,
                 index,
-                SIGHASH_DEFAULT,
+                SighashType::DEFAULT,
                 SigVersion::Tapscript,
                 precomputed,
                 &ctx,
@@ -362,7 +361,7 @@ pub fn sign_input(
                     .map(SecretKey::keypair)
                     .find(|kp| kp.x_only_public_key().0.serialize() == *xonly);
                 match keypair {
-                    Some(kp) => items.push(schnorr_signature(&digest, &kp, SIGHASH_DEFAULT)?),
+                    Some(kp) => items.push(schnorr_signature(&digest, &kp, SighashType::DEFAULT)?),
                     None => items.push(Vec::new()),
                 }
             }
@@ -393,7 +392,7 @@ fn key_path(
     let digest = taproot_sighash(
         tx,
         index,
-        SIGHASH_DEFAULT,
+        SighashType::DEFAULT,
         SigVersion::Taproot,
         precomputed,
         &TaprootContext::default(),
@@ -401,7 +400,7 @@ fn key_path(
     .ok_or(Error::MissingSpentOutput { index })?;
     Ok((
         Script::new(),
-        Witness::from_items([schnorr_signature(&digest, tweaked, SIGHASH_DEFAULT)?]),
+        Witness::from_items([schnorr_signature(&digest, tweaked, SighashType::DEFAULT)?]),
     ))
 }
 

@@ -9,12 +9,15 @@
 
 use sou_keys::{Address, SecretKey};
 use sou_primitives::hashes::sha256;
-use sou_primitives::{Amount, FeeRate, Network, OutPoint, Script, TxOut, Txid};
+use sou_primitives::{Amount, FeeRate, Network, OutPoint, Script, TxOut, Txid, Weight};
 use sou_script::VerifyFlags;
 use sou_wallet::select::{self, branch_and_bound, select_coins, Candidate, SelectionParams};
 use sou_wallet::sign::{verify_transaction, SigningKey, SpendInfo};
 use sou_wallet::size::dust_threshold;
 use sou_wallet::{Algorithm, Error, InputKind, LockTimePolicy, PaymentBuilder, Rng, SpendableCoin};
+
+/// A P2WPKH input with a 72-byte signature: 272 weight units, 68 vbytes.
+const P2WPKH_INPUT: Weight = Weight::from_wu(272);
 
 fn key(n: u32) -> SecretKey {
     SecretKey::from_byte_array(sha256(&n.to_le_bytes())).expect("valid key")
@@ -91,7 +94,7 @@ fn branch_and_bound_finds_exact_changeless_sets() {
         .iter()
         .map(|&v| Candidate {
             value: Amount::from_sat(v),
-            input_weight: 272,
+            input_weight: P2WPKH_INPUT,
         })
         .collect();
     for target in [350_000, 500_000, 1_000_000, 1_150_000] {
@@ -120,7 +123,7 @@ fn selection_falls_back_when_no_exact_match() {
         .iter()
         .map(|&v| Candidate {
             value: Amount::from_sat(v),
-            input_weight: 272,
+            input_weight: P2WPKH_INPUT,
         })
         .collect();
     let mut rng = Rng::seeded(7);
@@ -152,7 +155,7 @@ fn uneconomic_coins_are_left_alone() {
     // At 50 sat/vB a P2WPKH input costs 3,400 sat: a 3,000 sat coin is worth less than nothing.
     let candidates = [Candidate {
         value: Amount::from_sat(3_000),
-        input_weight: 271,
+        input_weight: InputKind::P2wpkh.weight(),
     }];
     assert!(matches!(
         select_coins(
@@ -170,7 +173,7 @@ fn ten_thousand_coins() {
     let candidates: Vec<Candidate> = (0..10_000)
         .map(|_| Candidate {
             value: Amount::from_sat(1_000 + rng.below(10_000_000) as i64),
-            input_weight: 272,
+            input_weight: P2WPKH_INPUT,
         })
         .collect();
     let p = params(123_456_789, FeeRate::from_sat_per_vb(4));
@@ -393,7 +396,7 @@ fn pool(cents: &[f64]) -> Vec<Candidate> {
         .iter()
         .map(|&c| Candidate {
             value: Amount::from_sat((c * CENT as f64) as i64),
-            input_weight: 272,
+            input_weight: P2WPKH_INPUT,
         })
         .collect()
 }
@@ -433,7 +436,7 @@ fn branch_and_bound_matches_cores_known_outcomes() {
     coins.extend(std::iter::repeat_n(
         Candidate {
             value: Amount::from_sat(5 * CENT),
-            input_weight: 272,
+            input_weight: P2WPKH_INPUT,
         },
         50_000,
     ));

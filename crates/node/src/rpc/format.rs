@@ -50,7 +50,6 @@ use sou_primitives::standard::{solver, ScriptType, Solution};
 use sou_primitives::{Amount, Block, BlockHash, BlockHeader, CompactTarget, Network, Script};
 use sou_primitives::{Transaction, Work};
 use sou_script::asm::script_to_asm_str;
-use sou_script::interpreter::is_op_success;
 use sou_wallet::descriptor::{add_checksum, Descriptor};
 
 use super::{codes, RpcError};
@@ -237,9 +236,7 @@ fn can_wrap_p2sh(script: &Script, script_type: ScriptType) -> bool {
     // Core `CScript::HasValidOps`, then no opcode that only tapscript gives a meaning.
     script.instructions().all(|item| match item {
         Ok(Instruction::Push { data, .. }) => data.len() <= MAX_SCRIPT_ELEMENT_SIZE,
-        Ok(Instruction::Op(op)) => {
-            op <= OP_NOP10 && op != OP_CHECKSIGADD && !is_op_success(op.to_u8())
-        }
+        Ok(Instruction::Op(op)) => op <= OP_NOP10 && op != OP_CHECKSIGADD && !op.is_op_success(),
         Err(_) => false,
     })
 }

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod bitcoind;
+
 /// A port the operating system just handed out on 127.0.0.1 (free, barring a race).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -12,11 +12,11 @@ use sou_primitives::transaction::{
     LOCKTIME_THRESHOLD, SEQUENCE_FINAL, SEQUENCE_LOCKTIME_DISABLE_FLAG, SEQUENCE_LOCKTIME_MASK,
     SEQUENCE_LOCKTIME_TYPE_FLAG,
 };
-use sou_primitives::Transaction;
+use sou_primitives::{Amount, Transaction};
 
 use crate::sighash::{
     legacy_sighash, segwit_v0_sighash, taproot_sighash, PrecomputedTransactionData, SigVersion,
-    TaprootContext, SIGHASH_DEFAULT,
+    SighashType, TaprootContext,
 };
 use crate::ScriptError;
 
@@ -78,16 +78,17 @@ impl SignatureChecker for NoTransaction {
 pub struct TransactionChecker<'a> {
     tx: &'a Transaction,
     input_index: usize,
-    amount: i64,
+    amount: Amount,
     precomputed: &'a PrecomputedTransactionData,
 }
 
 impl<'a> TransactionChecker<'a> {
-    /// A checker for input `input_index`, spending `amount` satoshis.
+    /// A checker for input `input_index`, which spends an output worth `amount` (BIP143
+    /// signatures commit to it).
     pub fn new(
         tx: &'a Transaction,
         input_index: usize,
-        amount: i64,
+        amount: Amount,
         precomputed: &'a PrecomputedTransactionData,
     ) -> TransactionChecker<'a> {
         TransactionChecker {
@@ -110,10 +111,10 @@ impl SignatureChecker for TransactionChecker<'_> {
         if !pubkey_len_ok(pubkey) {
             return false;
         }
-        let Some((&hash_type, der)) = sig.split_last() else {
+        let Some((&hash_byte, der)) = sig.split_last() else {
             return false;
         };
-        let hash_type = i32::from(hash_type);
+        let hash_type = SighashType::from_sig_byte(hash_byte);
         let sighash = match sigversion {
             SigVersion::WitnessV0 => segwit_v0_sighash(
                 script_code,
@@ -145,11 +146,13 @@ impl SignatureChecker for TransactionChecker<'_> {
         sigversion: SigVersion,
         ctx: &TaprootContext,
     ) -> Result<(), ScriptError> {
+        // 64 bytes sign with DEFAULT; a 65th byte names another type, never DEFAULT
+        // (BIP341 "Signature validation rules"), so that each signature has one encoding.
         let (sig, hash_type) = match sig.len() {
-            64 => (sig, SIGHASH_DEFAULT),
+            64 => (sig, SighashType::DEFAULT),
             65 => match sig.split_last() {
-                Some((&SIGHASH_DEFAULT, _)) => return Err(ScriptError::SchnorrSigHashtype),
-                Some((&t, rest)) => (rest, t),
+                Some((&0x00, _)) => return Err(ScriptError::SchnorrSigHashtype),
+                Some((&t, rest)) => (rest, SighashType::from_sig_byte(t)),
                 None => return Err(ScriptError::SchnorrSigSize),
             },
             _ => return Err(ScriptError::SchnorrSigSize),

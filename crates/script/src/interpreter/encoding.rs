@@ -12,7 +12,7 @@
 
 use sou_primitives::opcodes::{OP_0, OP_PUSHDATA1, OP_PUSHDATA2};
 
-use crate::sighash::SigVersion;
+use crate::sighash::{SigVersion, SighashType};
 use crate::{ScriptError, VerifyFlags};
 
 /// An x-only key from 32 bytes that are the x coordinate of a curve point.
@@ -110,8 +110,14 @@ fn is_low_s(sig: &[u8]) -> bool {
     }
 }
 
-/// The encoding rules `flags` ask of an ECDSA signature (Core `CheckSignatureEncoding`).
-pub(super) fn check_signature_encoding(sig: &[u8], flags: VerifyFlags) -> Result<(), ScriptError> {
+/// The encoding rules `flags` ask of an ECDSA signature with its sighash byte (Core
+/// `CheckSignatureEncoding`): strict DER under DERSIG, LOW_S or STRICTENC, S at most n/2
+/// under LOW_S, a defined sighash type under STRICTENC. An empty signature passes, as a
+/// script may use one to fail a check on purpose.
+///
+/// The interpreter asks this of every signature a `CHECKSIG` meets; a PSBT parser asks it
+/// of partial signatures, with DERSIG and STRICTENC, as Core's does.
+pub fn check_signature_encoding(sig: &[u8], flags: VerifyFlags) -> Result<(), ScriptError> {
     // An empty signature is a compact way to fail a check on purpose.
     let Some(&hash_type) = sig.last() else {
         return Ok(());
@@ -123,12 +129,9 @@ pub(super) fn check_signature_encoding(sig: &[u8], flags: VerifyFlags) -> Result
     if flags.contains(VerifyFlags::LOW_S) && !is_low_s(sig) {
         return Err(ScriptError::SigHighS);
     }
-    if flags.contains(VerifyFlags::STRICTENC) {
-        // The sighash byte without its ANYONECANPAY bit (0x80).
-        let base = hash_type & 0x7f;
-        if !(1..=3).contains(&base) {
-            return Err(ScriptError::SigHashtype);
-        }
+    if flags.contains(VerifyFlags::STRICTENC) && !SighashType::from_sig_byte(hash_type).is_defined()
+    {
+        return Err(ScriptError::SigHashtype);
     }
     Ok(())
 }

@@ -178,24 +178,7 @@ pub fn eval_script<C: SignatureChecker + ?Sized, T: Tracer>(
             }
         }
         // CVE-2010-5137: disabled everywhere, even in a branch not taken.
-        if matches!(
-            Opcode::from_u8(opcode),
-            OP_CAT
-                | OP_SUBSTR
-                | OP_LEFT
-                | OP_RIGHT
-                | OP_INVERT
-                | OP_AND
-                | OP_OR
-                | OP_XOR
-                | OP_2MUL
-                | OP_2DIV
-                | OP_MUL
-                | OP_DIV
-                | OP_MOD
-                | OP_LSHIFT
-                | OP_RSHIFT
-        ) {
+        if Opcode::from_u8(opcode).is_disabled() {
             return Err(ScriptError::DisabledOpcode);
         }
         if opcode == OP_CODESEPARATOR.to_u8()

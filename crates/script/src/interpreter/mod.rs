@@ -51,12 +51,11 @@ use crate::trace::{NoTrace, Tracer};
 use crate::{ScriptError, VerifyFlags};
 
 pub use checker::{NoTransaction, SignatureChecker, TransactionChecker};
-pub use encoding::is_valid_signature_encoding;
+pub use encoding::{check_signature_encoding, is_valid_signature_encoding};
 pub use eval::eval_script;
 /// Lock times below this are heights, from it on Unix times; defined with the lock time
 /// field, in `sou_primitives::transaction`.
 pub use sou_primitives::transaction::LOCKTIME_THRESHOLD;
-pub use witness::is_op_success;
 
 /// The stack: byte strings, top last.
 pub type Stack = Vec<Vec<u8>>;
@@ -223,7 +222,7 @@ pub fn verify_input_with(
     let spent = precomputed
         .spent_output(input_index)
         .ok_or(InputError::MissingSpentOutput { index: input_index })?;
-    let checker = TransactionChecker::new(tx, input_index, spent.value.to_sat(), precomputed);
+    let checker = TransactionChecker::new(tx, input_index, spent.value, precomputed);
     verify_script(
         &input.script_sig,
         &spent.script_pubkey,

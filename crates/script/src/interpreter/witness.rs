@@ -11,7 +11,7 @@
 use sou_keys::taproot::{tap_branch_hash, tap_leaf_hash, TapNodeHash};
 use sou_primitives::encoding::{compact_size_len, var_bytes_len};
 use sou_primitives::hashes::sha256;
-use sou_primitives::opcodes::*;
+use sou_primitives::opcodes::Opcode;
 use sou_primitives::script::MAX_SCRIPT_ELEMENT_SIZE;
 use sou_primitives::{Script, Witness};
 
@@ -35,12 +35,6 @@ const TAPSCRIPT_LEAF_VERSION: u8 = 0xc0;
 const TAPROOT_CONTROL_BASE_SIZE: usize = 33;
 const TAPROOT_CONTROL_NODE_SIZE: usize = 32;
 const TAPROOT_CONTROL_MAX_NODE_COUNT: usize = 128;
-
-/// BIP342 `OP_SUCCESSx`: opcodes that make a tapscript succeed at once, reserved for
-/// future soft forks (Core `IsOpSuccess`).
-pub fn is_op_success(opcode: u8) -> bool {
-    matches!(opcode, 80 | 98 | 126..=129 | 131..=134 | 137..=138 | 141..=142 | 149..=153 | 187..=254)
-}
 
 /// The size of a witness as serialised (BIP342's budget counts it).
 fn witness_size(witness: &Witness) -> usize {
@@ -67,7 +61,7 @@ fn execute_witness_script<C: SignatureChecker + ?Sized, T: Tracer>(
         let mut pc = 0;
         while pc < script.len() {
             let (op, next) = core_get_op(script, pc).map_err(|_| ScriptError::BadOpcode)?;
-            if is_op_success(op.opcode) {
+            if Opcode::from_u8(op.opcode).is_op_success() {
                 if flags.contains(VerifyFlags::DISCOURAGE_OP_SUCCESS) {
                     return Err(ScriptError::DiscourageOpSuccess);
                 }
@@ -155,18 +149,13 @@ pub(super) fn verify_witness_program<C: SignatureChecker + ?Sized, T: Tracer>(
                 tracer,
             );
         }
-        if program.len() == 20 {
-            // P2WPKH: signature and key, checked by the implied P2PKH script.
+        if let Ok(key_hash) = <&[u8; 20]>::try_from(program) {
+            // P2WPKH: signature and key, checked by the P2PKH script of the key hash
+            // (BIP141 "Witness program").
             if stack.len() != 2 {
                 return Err(ScriptError::WitnessProgramMismatch);
             }
-            let script = Script::builder()
-                .push_opcode(OP_DUP)
-                .push_opcode(OP_HASH160)
-                .push_slice(program)
-                .push_opcode(OP_EQUALVERIFY)
-                .push_opcode(OP_CHECKSIG)
-                .into_script();
+            let script = Script::p2pkh(key_hash);
             return execute_witness_script(
                 &stack,
                 script.as_bytes(),

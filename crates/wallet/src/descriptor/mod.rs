@@ -53,9 +53,7 @@ use core::fmt;
 use sou_keys::taproot::tweak_public_key;
 use sou_keys::{Address, XOnlyPublicKey};
 use sou_primitives::hashes::hash160;
-use sou_primitives::opcodes::{
-    OP_0, OP_1, OP_CHECKMULTISIG, OP_CHECKSIG, OP_DUP, OP_EQUAL, OP_EQUALVERIFY, OP_HASH160,
-};
+use sou_primitives::opcodes::{OP_0, OP_1, OP_CHECKMULTISIG, OP_CHECKSIG};
 use sou_primitives::script::Builder;
 use sou_primitives::Script;
 
@@ -146,22 +144,12 @@ impl Descriptor {
                 .push_slice_non_minimal(k.as_bytes())
                 .push_opcode(OP_CHECKSIG)
                 .into_script(),
-            Descriptor::Pkh(k) => Builder::new()
-                .push_opcode(OP_DUP)
-                .push_opcode(OP_HASH160)
-                .push_slice(&hash160(k.as_bytes()))
-                .push_opcode(OP_EQUALVERIFY)
-                .push_opcode(OP_CHECKSIG)
-                .into_script(),
+            Descriptor::Pkh(k) => Script::p2pkh(&hash160(k.as_bytes())),
             Descriptor::Wpkh(k) => Builder::new()
                 .push_opcode(OP_0)
                 .push_slice(&hash160(k.as_bytes()))
                 .into_script(),
-            Descriptor::Sh(inner) => Builder::new()
-                .push_opcode(OP_HASH160)
-                .push_slice(&hash160(inner.script_pubkey()?.as_bytes()))
-                .push_opcode(OP_EQUAL)
-                .into_script(),
+            Descriptor::Sh(inner) => Script::p2sh(&hash160(inner.script_pubkey()?.as_bytes())),
             Descriptor::Multi { threshold, keys } => {
                 let mut b = Builder::new().push_int(i64::from(*threshold));
                 for k in keys {

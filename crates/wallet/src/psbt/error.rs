@@ -27,9 +27,33 @@ pub enum Error {
         /// The key's length, type byte included.
         len: usize,
     },
+    /// A key whose type is not a canonical CompactSize of at most 2^25 (Core reads every
+    /// type with `ReadCompactSize`).
+    #[error("key {0:02x?}: its type is not a canonical CompactSize")]
+    InvalidKeyType(Vec<u8>),
+    /// A proprietary key (`0xfc`) without its identifier and subtype.
+    #[error("proprietary key {0:02x?} has no identifier and subtype")]
+    InvalidProprietaryKey(Vec<u8>),
+    /// A field of PSBT version 2 (BIP370) in a version 0 PSBT, which Core refuses.
+    #[error("key type {0:#04x} is a PSBT version 2 field, not allowed in version 0")]
+    Version2Field(u8),
     /// A known value that does not parse.
     #[error("invalid value for key type {0:#04x}")]
     InvalidValue(u8),
+    /// Key data of a public key's length that is no public key: its first byte names no
+    /// encoding of that length, or the point is not on the curve (Core
+    /// `CPubKey::IsFullyValid`).
+    #[error("invalid public key in a key of type {0:#04x}")]
+    InvalidPublicKey(u8),
+    /// An empty partial signature. A script may push one to fail a check on purpose, but
+    /// as a record it signs nothing, and Core's parser refuses it.
+    #[error("empty partial signature")]
+    EmptyPartialSig,
+    /// A partial signature a script would refuse under DERSIG and STRICTENC: not strict
+    /// DER (`SIG_DER`), or of an undefined sighash type (`SIG_HASHTYPE`), as Core's parser
+    /// checks with `CheckSignatureEncoding`.
+    #[error("invalid partial signature: {0}")]
+    InvalidPartialSig(sou_script::ScriptError),
     /// No unsigned transaction in the global map.
     #[error("no unsigned transaction")]
     MissingUnsignedTx,
@@ -86,14 +110,16 @@ pub enum Error {
         /// The program's witness version.
         version: u8,
     },
-    /// A sighash type BIP341 refuses for this input: not a defined type, or
-    /// `SIGHASH_SINGLE` without an output at the input's index.
-    #[error("input {input}: invalid taproot sighash type {sighash_type:#04x}")]
+    /// A sighash type the signer cannot use for this input. For a taproot input, one
+    /// BIP341 refuses: not a defined type, or `SIGHASH_SINGLE` without an output at the
+    /// input's index. For an ECDSA input, one whose signature byte is no defined type, as
+    /// a PSBT parser refuses such a partial signature.
+    #[error("input {input}: invalid sighash type {sighash_type:#04x} for this input")]
     InvalidSighashType {
         /// The input.
         input: usize,
         /// The type asked for.
-        sighash_type: u32,
+        sighash_type: sou_script::SighashType,
     },
     /// An input the finalizer cannot complete.
     #[error("input {0} cannot be finalized")]

@@ -8,27 +8,64 @@
 //! out the network transaction. A PSBT carries all of it between them: the magic
 //! `psbt\xff`, a global map (the unsigned transaction), then one map per input and one
 //! per output, each a list of `<key> <value>` records ended by a zero byte. A key is its
-//! type byte plus optional data (a public key, for a signature), so a map can hold one
-//! signature per key. Keys a program does not know are kept and passed on unchanged.
+//! type (a CompactSize, one byte for every type defined so far) plus optional data (a
+//! public key, for a signature), so a map can hold one signature per key. Keys a program does not know are kept and passed on unchanged.
 //!
 //! [`Psbt`] implements every role, following Core (`src/psbt.cpp`, `src/psbt.h`): the
 //! parser refuses what Core refuses (duplicate keys, keys of the wrong length, an
 //! unsigned transaction with scriptSigs or in witness form, map counts that do not match
-//! the transaction), and the signer refuses an input whose scripts do not hash to the
-//! output being spent. Every BIP371 taproot field is checked and kept in Core's order;
-//! the key-path ones (internal key, merkle root, key signature) are also used, so that
-//! P2TR key-path inputs can be signed and finalized. Hash preimages must hash to their
-//! keys, as Core requires.
-//! Both the binary form and Base64 (RFC4648) are read and written.
+//! the transaction, public keys that are no point, partial signatures that are empty or
+//! that a script would refuse under DERSIG and STRICTENC), and the signer refuses an input
+//! whose scripts do not hash to the output being spent. Every BIP371 taproot field is
+//! checked and kept in Core's order; the key-path ones (internal key, merkle root, key
+//! signature) are also used, so that P2TR key-path inputs can be signed and finalized.
+//! BIP373's MuSig2 records are checked and carried as Core carries them, unused. Hash
+//! preimages are not checked against their hashes, as Core does not check them. Both the
+//! binary form and Base64 (RFC4648) are read and written.
+//!
+//! The writer follows Core's (`Serialize` in src/psbt.h) to the byte, so that a PSBT that
+//! passes through sou comes out as it would from Core. Core writes each map's records in
+//! a fixed order of types, whatever order they were read in, each kind of keyed record in
+//! the order of its C++ map, and leaves out what it holds as "none": empty scripts and
+//! witnesses, all-zero taproot keys and roots, a witness UTXO of amount -1, and, once an
+//! input is final, everything but its UTXOs, final scripts, proprietary and unknown
+//! records. Where Core keeps a set (taproot leaf hashes; global extended keys of one
+//! origin) sou keeps one too. A non-witness UTXO is written without witnesses. The
+//! differential test `crates/node/tests/psbt_vs_bitcoind.rs` holds sou to all of this.
+//!
+//! Only version 0 is read. Core (from v31) also reads version 2 (BIP370), where the
+//! transaction is given field by field; sou refuses it, and refuses version 2's fields in
+//! a version 0 PSBT, as Core does.
+//!
+//! Values are typed where the type writes back the very bytes it was read from, so that a
+//! PSBT passes through unchanged: the sighash type is a [`SighashType`] (all 32 bits),
+//! scripts are [`Script`]s, UTXOs a [`Transaction`] or [`TxOut`], the final witness a
+//! [`Witness`], key origins [`KeySource`]s and [`TapKeySource`]s, merkle roots and leaf
+//! hashes `TapNodeHash`es, the output tree a list of [`TapTreeLeaf`]s, preimages are keyed
+//! by [`PreimageHash`]. Some stay bytes, because a parsed form would not give them back:
+//!
+//! - public keys of ECDSA records: a 65-byte key may be in the "hybrid" form (`06`/`07`)
+//!   that Core accepts and `PublicKey` re-encodes as `04`;
+//! - signatures: scripts and witnesses carry them as they are, and a parsed ECDSA
+//!   signature forgets an R or S out of range (libsecp256k1 zeroes it);
+//! - global extended keys: their version bytes may name any network or script type,
+//!   where `Xpub` knows only `xpub` and `tpub`;
+//! - x-only keys of taproot records, as [`XOnlyKey`]: Core reads the 32 bytes unchecked,
+//!   where `XOnlyPublicKey` refuses bytes that are no point's x (as rust-bitcoin does);
+//!   [`XOnlyKey::to_public_key`] parses them where a point is needed. An all-zero internal
+//!   key is Core's "none": it reads as `None` and is not written back, as Core drops it;
+//! - control blocks (the keys of leaf scripts): Core checks only their length;
+//! - unknown and proprietary records.
 //!
 //! The module is laid out by what each part knows:
 //!
 //! | file | what it knows |
 //! | --- | --- |
 //! | `mod.rs` | [`Psbt`] and its roles in BIP174's order: creator, updater, combiner, extractor; the global map |
-//! | `raw.rs` | records (`<key> <value>`), maps of them, [`KeySource`] and other shared values |
+//! | `raw.rs` | records (`<key> <value>`), maps of them, [`KeySource`], [`TapKeySource`], [`XOnlyKey`] and other shared values |
 //! | `input.rs` | the input map ([`Input`]): its key types, parsed and written in Core's order |
 //! | `output.rs` | the output map ([`Output`]) |
+//! | `musig2.rs` | BIP373's MuSig2 records ([`MuSig2Participant`]), carried unused |
 //! | `signer.rs` | the signer and the finalizer: what spending an input takes, signatures, scripts |
 //! | [`base64`] | the text form |
 //! | `error.rs` | [`Error`] |
@@ -41,26 +78,36 @@ use sou_keys::PublicKey;
 use sou_primitives::encoding::Reader;
 use sou_primitives::hashes::{hash160, sha256};
 use sou_primitives::{Script, Transaction, TxOut, Witness};
+use sou_script::SighashType;
 
 pub mod base64;
 mod error;
 mod input;
+mod musig2;
 mod output;
 mod raw;
 mod signer;
 
 pub use crate::sign::Nonces;
 pub use error::Error;
-pub use input::Input;
-pub use output::Output;
-pub use raw::KeySource;
-use raw::{bare, keyed, legacy_bytes, read_legacy_tx, read_map, write_record, write_unknown};
+pub use input::{Input, PreimageHash};
+pub use musig2::{CompressedKey, MuSig2Participant};
+pub use output::{Output, TapTreeLeaf};
+use raw::{
+    bare, keyed, legacy_bytes, read_legacy_tx, read_map, write_proprietary, write_record,
+    write_unknown,
+};
+pub use raw::{KeySource, TapKeySource, XOnlyKey};
 
 /// The five bytes every PSBT starts with: `psbt` and `0xff`.
 pub const MAGIC: [u8; 5] = *b"psbt\xff";
 
 const GLOBAL_UNSIGNED_TX: u8 = 0x00;
 const GLOBAL_XPUB: u8 = 0x01;
+/// The first and last types of PSBT version 2's global fields (BIP370: transaction
+/// version, fallback lock time, input and output counts, modifiable flags).
+const GLOBAL_V2_FIRST: u8 = 0x02;
+const GLOBAL_V2_LAST: u8 = 0x06;
 const GLOBAL_VERSION: u8 = 0xfb;
 
 /// A partially signed transaction.
@@ -70,9 +117,13 @@ pub struct Psbt {
     pub unsigned_tx: Transaction,
     /// The PSBT version (0).
     pub version: u32,
-    /// Extended public keys (78-byte BIP32 serialisation) and their origins.
+    /// Extended public keys (78-byte BIP32 serialisation) and their origins. Core keeps
+    /// them as sets by origin, where two keys with the same public key and chain code are
+    /// one (whatever their version, depth, parent and child number): the parser keeps the
+    /// first of such a pair. The writer orders them as Core does: by origin (fingerprint,
+    /// shorter paths first, then path), then public key, then chain code.
     pub xpubs: BTreeMap<Vec<u8>, KeySource>,
-    /// Unknown global records.
+    /// Unknown global records, proprietary ones (`0xfc`) included.
     pub unknown: BTreeMap<Vec<u8>, Vec<u8>>,
     /// One per transaction input.
     pub inputs: Vec<Input>,
@@ -200,7 +251,7 @@ impl Psbt {
     }
 
     /// Updater: asks signers of every input to use `sighash_type`.
-    pub fn set_sighash_type(&mut self, sighash_type: u32) {
+    pub fn set_sighash_type(&mut self, sighash_type: SighashType) {
         for input in &mut self.inputs {
             input.sighash_type = Some(sighash_type);
         }
@@ -233,12 +284,20 @@ impl Psbt {
                             len: key.len(),
                         });
                     }
-                    let source = KeySource::parse(&value, GLOBAL_XPUB)?;
-                    // The path must be as deep as the key says it is.
-                    if source.path.as_slice().len() != usize::from(key[5]) {
-                        return Err(Error::InvalidValue(GLOBAL_XPUB));
+                    let xpub = &key[1..];
+                    // Core checks the public key (`IsFullyValid`), and that a master key
+                    // (depth 0) names no parent and no child number (`CExtPubKey::Decode`
+                    // voids the key otherwise); not the version bytes, nor that the path
+                    // is as deep as the key says.
+                    let orphan = xpub[4] == 0 && xpub[5..13] != [0; 8];
+                    if orphan || PublicKey::from_slice(xpub_public_key(xpub)).is_err() {
+                        return Err(Error::InvalidPublicKey(GLOBAL_XPUB));
                     }
-                    xpubs.insert(key[1..].to_vec(), source);
+                    let source = KeySource::parse(&value, GLOBAL_XPUB)?;
+                    insert_xpub(&mut xpubs, xpub.to_vec(), source);
+                }
+                GLOBAL_V2_FIRST..=GLOBAL_V2_LAST => {
+                    return Err(Error::Version2Field(key[0]));
                 }
                 GLOBAL_VERSION => {
                     bare(&key)?;
@@ -301,7 +360,7 @@ impl Psbt {
         })
     }
 
-    /// The binary form.
+    /// The binary form, as Core writes it (see the module's documentation).
     pub fn serialize(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
         write_record(
@@ -309,11 +368,16 @@ impl Psbt {
             &[GLOBAL_UNSIGNED_TX],
             &legacy_bytes(&self.unsigned_tx),
         );
-        // Core keys extended keys by origin (fingerprint, then path), then key.
+        // Core keeps extended keys in a map from origin (`KeyOriginInfo`: fingerprint,
+        // shorter paths first, then path) to a set of keys ordered by public key, then
+        // chain code (`CExtPubKey::operator<`).
         let mut xpubs: Vec<(&Vec<u8>, &KeySource)> = self.xpubs.iter().collect();
         xpubs.sort_by_key(|(xpub, source)| {
-            let path: Vec<u32> = source.path.as_slice().iter().map(|c| c.to_u32()).collect();
-            (source.fingerprint.0, path, *xpub)
+            (
+                source.core_order(),
+                xpub_public_key(xpub),
+                xpub_chain_code(xpub),
+            )
         });
         for (xpub, source) in xpubs {
             write_record(&mut out, &keyed(GLOBAL_XPUB, xpub), &source.serialize());
@@ -321,6 +385,7 @@ impl Psbt {
         if self.version > 0 {
             write_record(&mut out, &[GLOBAL_VERSION], &self.version.to_le_bytes());
         }
+        write_proprietary(&mut out, &self.unknown);
         write_unknown(&mut out, &self.unknown);
         out.push(0);
         for input in &self.inputs {
@@ -348,7 +413,9 @@ impl Psbt {
             return Err(Error::DifferentTransactions);
         }
         self.version = self.version.max(other.version);
-        union(&mut self.xpubs, other.xpubs);
+        for (xpub, source) in other.xpubs {
+            insert_xpub(&mut self.xpubs, xpub, source);
+        }
         union(&mut self.unknown, other.unknown);
         for (mine, theirs) in self.inputs.iter_mut().zip(other.inputs) {
             mine.merge(theirs);
@@ -416,9 +483,50 @@ fn keep<T>(mine: &mut Option<T>, theirs: Option<T>) {
     }
 }
 
+/// The combiner's rule for a field Core holds as a value with an empty state (an empty
+/// script, an all-zero root): as [`keep`], but an empty value here counts as none.
+fn keep_non_empty<T>(mine: &mut Option<T>, theirs: Option<T>, empty: impl Fn(&T) -> bool) {
+    if mine.as_ref().is_none_or(&empty) && theirs.as_ref().is_some_and(|t| !empty(t)) {
+        *mine = theirs;
+    }
+}
+
+/// The combiner's rule for an internal key: as [`keep`], but all zero counts as none, as in
+/// Core's `Merge` (`m_tap_internal_key.IsNull()`).
+fn keep_internal_key(mine: &mut Option<XOnlyKey>, theirs: Option<XOnlyKey>) {
+    if mine.is_none_or(|k| k.is_null()) {
+        *mine = theirs;
+    }
+}
+
 /// The combiner's rule for keyed records: all keys, this side's value on a clash.
 fn union<K: Ord, V>(mine: &mut BTreeMap<K, V>, theirs: BTreeMap<K, V>) {
     for (k, v) in theirs {
         mine.entry(k).or_insert(v);
+    }
+}
+
+/// The public key of a 78-byte extended key: its last 33 bytes (BIP32 "Serialization
+/// format": version 4, depth 1, parent fingerprint 4, child number 4, chain code 32, key 33).
+fn xpub_public_key(xpub: &[u8]) -> &[u8] {
+    xpub.get(45..).unwrap_or_default()
+}
+
+/// The chain code of a 78-byte extended key.
+fn xpub_chain_code(xpub: &[u8]) -> &[u8] {
+    xpub.get(13..45).unwrap_or_default()
+}
+
+/// Adds an extended key as Core's parser and combiner do (`m_xpubs[origin].insert`): not
+/// if the map holds it already, nor if it holds one of the same origin that Core's set
+/// counts as equal (same public key and chain code).
+fn insert_xpub(xpubs: &mut BTreeMap<Vec<u8>, KeySource>, xpub: Vec<u8>, source: KeySource) {
+    let equal = |(k, s): (&Vec<u8>, &KeySource)| {
+        *s == source
+            && xpub_public_key(k) == xpub_public_key(&xpub)
+            && xpub_chain_code(k) == xpub_chain_code(&xpub)
+    };
+    if !xpubs.contains_key(&xpub) && !xpubs.iter().any(equal) {
+        xpubs.insert(xpub, source);
     }
 }

@@ -6,16 +6,15 @@
 //! come from [`crate::sign`], the wallet's one signer; the finalizer then places them as
 //! [`crate::sign`]'s table says each output type wants them.
 
-use sou_keys::taproot::TapNodeHash;
 use sou_keys::SecretKey;
 use sou_primitives::hashes::{hash160, sha256};
 use sou_primitives::opcodes::OP_0;
 use sou_primitives::script::{Builder, Instruction};
 use sou_primitives::{Script, TxOut, Witness};
-use sou_script::sighash::{taproot_sighash, Sighash, TaprootContext, SIGHASH_ALL, SIGHASH_DEFAULT};
-use sou_script::{PrecomputedTransactionData, SigVersion};
+use sou_script::sighash::{taproot_sighash, Sighash, TaprootContext};
+use sou_script::{PrecomputedTransactionData, SigVersion, SighashType};
 
-use super::{Error, Input, Nonces, Psbt};
+use super::{Error, Input, Nonces, Psbt, XOnlyKey};
 use crate::sign::{
     ecdsa_sighash, ecdsa_signature, p2wpkh_script_code, parse_multisig, schnorr_signature,
 };
@@ -56,10 +55,18 @@ impl Psbt {
             script = redeem.clone();
         }
         let spend = match script.witness_program() {
-            Some((0, program)) if program.len() == 20 => Spend::SegwitV0 {
-                script_code: p2wpkh_script_code(program),
-                key_ids: vec![program.to_vec()],
-            },
+            Some((0, program)) if program.len() == 20 => {
+                // The guard checked the length, so the error cannot occur.
+                let unknown = Error::UnsupportedWitnessProgram {
+                    input: index,
+                    version: 0,
+                };
+                let key_hash: &[u8; 20] = program.try_into().map_err(|_| unknown)?;
+                Spend::SegwitV0 {
+                    script_code: p2wpkh_script_code(key_hash),
+                    key_ids: vec![program.to_vec()],
+                }
+            }
             Some((0, program)) if program.len() == 32 => {
                 let ws = input
                     .witness_script
@@ -101,8 +108,8 @@ impl Psbt {
 
     /// Signer: adds a signature for every input whose script names one of `keys` (a
     /// public key, or its hash for P2PKH and P2WPKH; the tweaked output key for P2TR key
-    /// paths, given the internal key). Uses the input's sighash type, `SIGHASH_ALL` by
-    /// default (`SIGHASH_DEFAULT` for taproot). Returns how many signatures were added.
+    /// paths, given the internal key). Uses the input's sighash type, `ALL` by default
+    /// (`DEFAULT` for taproot). Returns how many signatures were added.
     pub fn sign(&mut self, keys: &[SecretKey], nonces: Nonces) -> Result<usize, Error> {
         self.check_shape()?;
         let spent: Option<Vec<TxOut>> = (0..self.inputs.len())
@@ -130,7 +137,16 @@ impl Psbt {
                     key_ids,
                 } => (script_code, key_ids, true),
             };
-            let hash_type = self.inputs[index].sighash_type.unwrap_or(SIGHASH_ALL);
+            let hash_type = self.inputs[index].sighash_type.unwrap_or(SighashType::ALL);
+            // The signature ends with the type's byte, and a parser (this one, Core's)
+            // refuses a partial signature whose byte is no defined type (STRICTENC): such
+            // a signature would make the PSBT unreadable.
+            if !SighashType::from_sig_byte(hash_type.to_sig_byte()).is_defined() {
+                return Err(Error::InvalidSighashType {
+                    input: index,
+                    sighash_type: hash_type,
+                });
+            }
             let digest = ecdsa_sighash(
                 &self.unsigned_tx,
                 index,
@@ -152,7 +168,7 @@ impl Psbt {
         index: usize,
         key_ids: &[Vec<u8>],
         digest: &Sighash,
-        hash_type: u32,
+        hash_type: SighashType,
         keys: &[SecretKey],
         nonces: Nonces,
     ) -> usize {
@@ -186,14 +202,14 @@ impl Psbt {
         let (Some(internal), None) = (input.tap_internal_key, &input.tap_key_sig) else {
             return Ok(0);
         };
-        let root = input.tap_merkle_root.map(TapNodeHash);
-        let hash_type = input
-            .sighash_type
-            .map_or(SIGHASH_DEFAULT, |t| t.to_le_bytes()[0]);
+        let root = input.tap_merkle_root;
+        let hash_type = input.sighash_type.unwrap_or(SighashType::DEFAULT);
         let mut added = 0;
         for key in keys {
             let keypair = key.keypair();
-            if keypair.x_only_public_key().0.serialize() != internal {
+            // Compared as bytes: an internal key that is no point matches no secret key,
+            // and the input goes unsigned, as in Core (`CreateSchnorrSig` finds no key).
+            if XOnlyKey::from(keypair.x_only_public_key().0) != internal {
                 continue;
             }
             let tweaked = keypair.tap_tweak(root.as_ref())?;
@@ -208,7 +224,7 @@ impl Psbt {
     fn taproot_key_sighash(
         &self,
         index: usize,
-        hash_type: u8,
+        hash_type: SighashType,
         precomputed: &PrecomputedTransactionData,
     ) -> Result<Sighash, Error> {
         // BIP341 commits to every output the transaction spends, not only this one's.
@@ -225,7 +241,7 @@ impl Psbt {
         )
         .ok_or(Error::InvalidSighashType {
             input: index,
-            sighash_type: u32::from(hash_type),
+            sighash_type: hash_type,
         })
     }
 
@@ -242,16 +258,18 @@ impl Psbt {
             let input = &self.inputs[index];
             // BIP174: signatures must use the sighash type the input asks for.
             if let Some(wanted) = input.sighash_type {
+                let signed_with =
+                    |sig: &Vec<u8>| sig.last().map(|&b| SighashType::from_sig_byte(b));
                 let ecdsa_ok = input
                     .partial_sigs
                     .values()
-                    .all(|sig| sig.last().map(|&b| u32::from(b)) == Some(wanted));
+                    .all(|sig| signed_with(sig) == Some(wanted));
                 let schnorr_ok = input
                     .tap_key_sig
                     .as_ref()
                     .is_none_or(|sig| match sig.len() {
-                        64 => wanted == u32::from(SIGHASH_DEFAULT),
-                        _ => sig.last().map(|&b| u32::from(b)) == Some(wanted),
+                        64 => wanted == SighashType::DEFAULT,
+                        _ => signed_with(sig) == Some(wanted),
                     });
                 if !ecdsa_ok || !schnorr_ok {
                     return Err(Error::CannotFinalize(index));

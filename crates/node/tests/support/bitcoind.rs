@@ -1,0 +1,106 @@
+//! Bitcoin Core's `bitcoind` as a child process, for the tests that compare sou with it:
+//! regtest on a fresh data directory and free loopback ports, RPC with a password made up
+//! for the run, stopped (by its own process handle) and its data directory removed on drop.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use sou_primitives::hashes::sha256;
+
+use super::RpcFailure;
+
+/// A running `bitcoind -regtest` on a fresh data directory, stopped on drop.
+pub struct Bitcoind {
+    child: Option<Child>,
+    datadir: PathBuf,
+    rpc_port: u16,
+    auth: String,
+}
+
+impl Bitcoind {
+    /// Starts `binary` (a `bitcoind`) on regtest, RPC bound to 127.0.0.1, and waits until
+    /// it answers.
+    pub fn start(binary: &Path) -> Bitcoind {
+        let datadir = super::fresh_datadir("bitcoind");
+        let rpc_port = super::free_port();
+        let p2p_port = super::free_port();
+        let password = hex::encode(sha256(format!("{:?}", Instant::now()).as_bytes()));
+        let stderr = std::fs::File::create(datadir.join("stderr.txt")).unwrap();
+        let child = Command::new(binary)
+            .args([
+                "-regtest".to_string(),
+                format!("-datadir={}", datadir.display()),
+                format!("-rpcport={rpc_port}"),
+                format!("-port={p2p_port}"),
+                "-listen=0".to_string(),
+                "-rpcbind=127.0.0.1".to_string(),
+                "-rpcallowip=127.0.0.1".to_string(),
+                "-rpcuser=sou".to_string(),
+                format!("-rpcpassword={password}"),
+                "-printtoconsole=0".to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", binary.display()));
+        let mut node = Bitcoind {
+            child: Some(child),
+            datadir,
+            rpc_port,
+            auth: format!("sou:{password}"),
+        };
+        node.wait_for_rpc();
+        node
+    }
+
+    fn wait_for_rpc(&mut self) {
+        let started = Instant::now();
+        loop {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                let err =
+                    std::fs::read_to_string(self.datadir.join("stderr.txt")).unwrap_or_default();
+                panic!("bitcoind exited with {status} before answering RPC: {err}");
+            }
+            if self.call("getblockcount", json!([])).is_ok() {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "bitcoind did not answer RPC"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Calls `method` with `params`: the result, or Core's error.
+    pub fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
+        super::call(self.rpc_port, &self.auth, method, params)
+    }
+
+    /// Stops the node with the `stop` RPC, killing its process if it has not exited within
+    /// 30 seconds.
+    pub fn stop(&mut self) {
+        let _ = self.call("stop", json!([]));
+        if let Some(mut child) = self.child.take() {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(30) {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Bitcoind {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.datadir);
+    }
+}
