@@ -34,6 +34,7 @@
     reason = "test code: a panic is a failed test, and the numbers are small"
 )]
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -24,10 +24,10 @@ use sou_wallet::psbt::{
 };
 use sou_wallet::sign::verify_transaction;
 
-const INVALID: &str = include_str!("data/bip174_invalid.txt");
-const VALID: &str = include_str!("data/bip174_valid.txt");
-const VALID_AS_CORE_WRITES: &str = include_str!("data/bip174_valid_as_core_writes.txt");
-const ROLES: &str = include_str!("data/bip174_roles.txt");
+const INVALID: &str = include_str!("../data/bip174_invalid.txt");
+const VALID: &str = include_str!("../data/bip174_valid.txt");
+const VALID_AS_CORE_WRITES: &str = include_str!("../data/bip174_valid_as_core_writes.txt");
+const ROLES: &str = include_str!("../data/bip174_roles.txt");
 
 fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
     data.lines()
@@ -504,7 +504,7 @@ fn the_signer_refuses_an_undefined_ecdsa_sighash_type() {
 #[test]
 fn bip371_taproot_fields() {
     let (mut invalid, mut valid) = (0, 0);
-    for row in rows(include_str!("data/bip371.txt")) {
+    for row in rows(include_str!("../data/bip371.txt")) {
         let (kind, title, data) = (row[0], row[1], row[2]);
         let bytes = match data.split_once(':') {
             Some(("b64", b)) => base64::decode(b).unwrap(),

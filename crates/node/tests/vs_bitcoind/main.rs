@@ -49,6 +49,7 @@
     reason = "test code: a panic is a failed test, and heights are small"
 )]
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -19,6 +19,7 @@
     reason = "test: a panic is a failed test"
 )]
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use std::io::{Read, Write};
