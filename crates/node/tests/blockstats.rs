@@ -29,10 +29,6 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use serde_json::{json, Value};
 use sou_keys::{Address, SecretKey};
 use sou_primitives::encoding::{deserialize, serialize};
@@ -40,6 +36,7 @@ use sou_primitives::hashes::sha256;
 use sou_primitives::{Amount, Block, Network, OutPoint, Script, Transaction, TxIn, TxOut, Witness};
 use sou_script::{PrecomputedTransactionData, VerifyFlags};
 use sou_wallet::{sign, SigningKey, SpendInfo};
+use support::bitcoind::Bitcoind;
 use support::{RpcFailure, TestNode, BURN_ADDRESS};
 
 const COIN: i64 = 100_000_000;
@@ -405,75 +402,6 @@ fn block_and_chain_statistics_by_hand() {
 // Against bitcoind
 // ---------------------------------------------------------------------------------------
 
-/// A running `bitcoind -regtest` on a fresh data directory, stopped on drop.
-struct Bitcoind {
-    child: Option<Child>,
-    datadir: PathBuf,
-    rpc_port: u16,
-    auth: String,
-}
-
-impl Bitcoind {
-    fn start(binary: &Path) -> Bitcoind {
-        let datadir = support::fresh_datadir("blockstats-bitcoind");
-        let rpc_port = support::free_port();
-        let password = hex::encode(sha256(format!("{:?}", Instant::now()).as_bytes()));
-        let child = Command::new(binary)
-            .args([
-                "-regtest".to_string(),
-                format!("-datadir={}", datadir.display()),
-                format!("-rpcport={rpc_port}"),
-                format!("-port={}", support::free_port()),
-                "-listen=0".to_string(),
-                "-rpcuser=sou".to_string(),
-                format!("-rpcpassword={password}"),
-                "-printtoconsole=0".to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} does not start: {e}", binary.display()));
-        let node = Bitcoind {
-            child: Some(child),
-            datadir,
-            rpc_port,
-            auth: format!("sou:{password}"),
-        };
-        let started = Instant::now();
-        while node.call("getblockcount", json!([])).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "bitcoind did not answer RPC"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        node
-    }
-
-    fn call(&self, method: &str, params: Value) -> Result<Value, RpcFailure> {
-        support::call(self.rpc_port, &self.auth, method, params)
-    }
-}
-
-impl Drop for Bitcoind {
-    fn drop(&mut self) {
-        let _ = self.call("stop", json!([]));
-        if let Some(mut child) = self.child.take() {
-            let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(30) {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let _ = std::fs::remove_dir_all(&self.datadir);
-    }
-}
-
 /// Asks both nodes; returns a description of the difference, if any. Results and errors
 /// compare as JSON text: the same keys in the same order, numbers written the same way.
 fn compare(sou: &TestNode, core: &Bitcoind, method: &str, params: Value) -> Option<String> {
@@ -488,11 +416,9 @@ fn compare(sou: &TestNode, core: &Bitcoind, method: &str, params: Value) -> Opti
 
 #[test]
 fn statistics_match_bitcoind() {
-    let Some(bitcoind) = std::env::var_os("BITCOIND").filter(|p| !p.is_empty()) else {
-        println!("SKIPPED: BITCOIND not set (the path of Bitcoin Core's bitcoind to compare with)");
+    let Some(core) = Bitcoind::start_from_env() else {
         return;
     };
-    let core = Bitcoind::start(Path::new(&bitcoind));
     let sou = TestNode::start(&[]);
     let chain = build_chain(&sou);
     for block in &chain.blocks[1..] {

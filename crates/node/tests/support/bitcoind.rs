@@ -20,6 +20,18 @@ pub struct Bitcoind {
 }
 
 impl Bitcoind {
+    /// Starts the `bitcoind` that `BITCOIND` names, or says `SKIPPED` and gives `None` when
+    /// it is not set, so that a checkout without Core's binaries still passes visibly.
+    pub fn start_from_env() -> Option<Bitcoind> {
+        let Some(binary) = std::env::var_os("BITCOIND").filter(|p| !p.is_empty()) else {
+            println!(
+                "SKIPPED: BITCOIND not set (the path of Bitcoin Core's bitcoind to compare with)"
+            );
+            return None;
+        };
+        Some(Bitcoind::start(Path::new(&binary)))
+    }
+
     /// Starts `binary` (a `bitcoind`) on regtest, RPC bound to 127.0.0.1, and waits until
     /// it answers.
     pub fn start(binary: &Path) -> Bitcoind {
