@@ -11,7 +11,7 @@
 //! | [`builder`] | assemble the payment ([`PaymentBuilder`]): recipients, change, fee rate, dust, BIP125 sequences, anti-fee-sniping lock time, `OP_RETURN` data, coins that must be spent |
 //! | [`sign`] | sign P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH multisig, P2TR key and script paths ([`SpendInfo`]), and verify the result with sou-script |
 //! | [`psbt`] | hand a transaction between signers: every BIP174 role, binary and Base64, BIP371's taproot fields |
-//! | [`descriptor`] | output descriptors (BIP380-386): checksums, parsing, inferring from scripts |
+//! | [`descriptor`] | output descriptors (BIP380-386): checksums, key origins and extended keys, parsing, expanding a ranged descriptor at a child index, inferring from scripts |
 //! | [`wallet`] | an HD wallet ([`Wallet`]: BIP39 seed, BIP84 and BIP86 accounts, gap limit) that follows blocks, keeps pending transactions, pays, bumps fees (BIP125) and signs PSBTs |
 //!
 //! Start with the example below (a coin, a payment, a signature), then [`Wallet`]; the

@@ -33,12 +33,27 @@ fn address_script(text: &str, shared: &Shared) -> Result<Script, RpcError> {
         .map_err(|_| RpcError::invalid_address_or_key("Error: Invalid address"))
 }
 
+/// The script a descriptor pays to (Core `getScriptFromDescriptor`): not ranged; of
+/// `combo()`'s scripts, P2WPKH if it has four, else P2PKH.
 fn descriptor_script(text: &str, shared: &Shared) -> Result<Script, RpcError> {
     let descriptor = Descriptor::parse(text, shared.network, false)
         .map_err(|e| RpcError::invalid_address_or_key(e.to_string()))?;
-    descriptor
-        .script_pubkey()
-        .map_err(|e| RpcError::invalid_address_or_key(e.to_string()))
+    if descriptor.is_range() {
+        return Err(RpcError::invalid_parameter(
+            "Ranged descriptor not accepted. Maybe pass through deriveaddresses first?",
+        ));
+    }
+    let scripts = descriptor
+        .script_pubkeys_at(0)
+        .map_err(|e| RpcError::invalid_address_or_key(e.to_string()))?;
+    let chosen = match scripts.len() {
+        4 => scripts.get(2),
+        2 => scripts.get(1),
+        _ => scripts.first(),
+    };
+    chosen.cloned().ok_or_else(|| {
+        RpcError::invalid_address_or_key("Cannot derive script without private keys")
+    })
 }
 
 fn max_tries(p: &[Value], index: usize) -> Result<u64, RpcError> {

@@ -38,7 +38,7 @@ pub enum Error {
     /// `Multi: ...`).
     #[error("{context}: {error}")]
     In {
-        /// Where: `pk()`, `pkh()`, `wpkh()`, `tr()`, `rawtr()` or `Multi`.
+        /// Where: `pk()`, `pkh()`, `combo()`, `wpkh()`, `tr()`, `rawtr()` or `Multi`.
         context: &'static str,
         /// What.
         error: Box<Error>,
@@ -116,7 +116,51 @@ pub enum Error {
     /// message, and so does this variant.
     #[error("")]
     TrailingText,
-    /// Valid in Core, not yet read by sou (extended keys, origins, `wsh`, trees...).
+    /// A key origin that does not start with `[`.
+    #[error("Key origin start '[ character expected but not found, got '{0}' instead")]
+    OriginStart(char),
+    /// A fingerprint of other than 8 hex digits.
+    #[error("Fingerprint is not 4 bytes ({0} characters instead of 8 characters)")]
+    FingerprintLength(usize),
+    /// A fingerprint that is not hex.
+    #[error("Fingerprint '{0}' is not hex")]
+    FingerprintNotHex(String),
+    /// A derivation step that is not a number (with `h` or `'` if hardened).
+    #[error("Key path value '{0}' is not a valid uint32")]
+    KeyPathNotUint32(String),
+    /// A derivation step of 2^31 or more.
+    #[error("Key path value {0} is out of range")]
+    KeyPathOutOfRange(u32),
+    /// A multipath step `<a;b>` in a key origin.
+    #[error(
+        "Key path value '{0}' specifies multipath in a section where multipath is not allowed"
+    )]
+    MultipathNotAllowed(String),
+    /// No keys, or more than 999, in `multi_a`.
+    #[error("Cannot have {0} keys in multi_a; must have between 1 and 999 keys, inclusive")]
+    MultiAKeyCount(usize),
+    /// Something other than `,` after the key of `tr()`.
+    #[error("tr: expected ',', got '{0}'")]
+    TrExpectedComma(char),
+    /// A script tree that is not closed as it was opened.
+    #[error("tr(): expected {0} after script expression")]
+    TrExpected(&'static str),
+    /// A script tree deeper than a control block can prove (BIP341: 128 levels).
+    #[error("tr() supports at most 128 nesting levels")]
+    TrTooDeep,
+    /// `wsh()` of something that is not a function (or miniscript sou cannot read yet).
+    #[error("A function is needed within P2WSH")]
+    FunctionNeededInP2wsh,
+    /// A hardened step below a public extended key: only the secret can derive it.
+    #[error("Cannot derive script without private keys")]
+    NeedsPrivateKey,
+    /// One script asked of a ranged descriptor (Core's message in `generatetodescriptor`).
+    #[error("Ranged descriptor not accepted. Maybe pass through deriveaddresses first?")]
+    Ranged,
+    /// One script asked of `combo()`, which stands for several.
+    #[error("combo() stands for several scripts")]
+    SeveralScripts,
+    /// Valid in Core, not yet read by sou (miniscript, `musig()`, multipath...).
     #[error("{0} is not supported by sou's descriptors yet")]
     Unsupported(&'static str),
     /// A key that cannot be tweaked (taproot).

@@ -25,10 +25,7 @@ impl Descriptor {
     /// data outputs and anything non-standard are `raw()`.
     pub fn infer(script: &Script, network: Network) -> Descriptor {
         let non_hybrid = |k: &[u8]| matches!(k.first(), Some(0x02..=0x04));
-        let key = |k: &[u8]| DescriptorKey {
-            bytes: k.to_vec(),
-            x_only: false,
-        };
+        let key = |k: &[u8]| DescriptorKey::constant(k.to_vec(), false);
         match solver(script) {
             Solution::PubKey { pubkey } if non_hybrid(pubkey) => {
                 return Descriptor::Pk(key(pubkey));
@@ -37,6 +34,7 @@ impl Descriptor {
                 return Descriptor::Multi {
                     threshold: u32::from(required),
                     keys: pubkeys.iter().map(|k| key(k)).collect(),
+                    sorted: false,
                 };
             }
             Solution::WitnessV1Taproot { output_key }
@@ -44,10 +42,7 @@ impl Descriptor {
             {
                 let mut bytes = vec![0x02];
                 bytes.extend_from_slice(output_key);
-                return Descriptor::RawTr(DescriptorKey {
-                    bytes,
-                    x_only: true,
-                });
+                return Descriptor::RawTr(DescriptorKey::constant(bytes, true));
             }
             // The templates Core's `ExtractDestination` gives an address.
             Solution::PubKeyHash { .. }

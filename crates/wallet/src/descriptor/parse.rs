@@ -2,37 +2,50 @@
 //! script expression, function by function, with the keys inside.
 //!
 //! An expression is `name(arguments)`; where it stands ([`Context`]: the top, inside
-//! `sh()`, `wpkh()` or `tr()`) decides which functions and keys it may hold. The checks
-//! run in Core's order, so that a wrong descriptor gets Core's message.
+//! `sh()`, `wsh()`, `wpkh()` or `tr()`) decides which functions and keys it may hold:
+//! `sh()` only at the top, `wsh()` at the top or in `sh()`, `combo()`, `addr()`, `raw()`,
+//! `tr()` and `rawtr()` only at the top, `multi_a()` only in a `tr()` script tree;
+//! segwit and taproot refuse uncompressed keys. The checks run in Core's order, so that a
+//! wrong descriptor gets Core's message.
 //!
-//! References: BIP380-386; Core `src/script/descriptor.cpp` (`Parse`, `ParseScript`,
-//! `ParsePubkey`, `ParsePubkeyInner`), `src/script/parsing.cpp` (`Func`, `Expr`).
+//! A `tr()` script tree is written as nested pairs, `{A,{B,C}}`: each pair is a branch of
+//! BIP341's Merkle tree, each script expression a leaf (BIP386 "Tree Expression").
+//!
+//! References: BIP380-386; Core `src/script/descriptor.cpp` (`Parse`, `ParseScript`),
+//! `src/script/parsing.cpp` (`Func`, `Expr`, `Const`); the keys are read in `keys.rs`.
 
-use sou_keys::key::PrivateKey;
-use sou_keys::{Address, PublicKey, XOnlyPublicKey};
+use sou_keys::taproot::MAX_PATH_LEN;
+use sou_keys::Address;
 use sou_primitives::script::MAX_SCRIPT_ELEMENT_SIZE;
 use sou_primitives::standard::MAX_PUBKEYS_PER_MULTISIG;
 use sou_primitives::{Network, Script};
 
 use super::checksum::check_checksum;
-use super::{Descriptor, DescriptorKey, Error};
+use super::keys::{multi_push_size, parse_key};
+use super::{Descriptor, DescriptorKey, Error, ScriptTree};
+
+/// The most keys a `multi_a()` may hold (Core `MAX_PUBKEYS_PER_MULTI_A`): the number of
+/// signature checks a tapscript of standard size can afford.
+pub const MAX_PUBKEYS_PER_MULTI_A: usize = 999;
 
 /// Where an expression stands, which decides the functions and keys allowed there (Core
 /// `ParseScriptContext`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     Top,
     P2sh,
     P2wpkh,
+    P2wsh,
     P2tr,
 }
 
 impl Descriptor {
-    /// Parses a descriptor for `network` (Core `Parse`, for one non-ranged descriptor).
+    /// Parses a descriptor for `network` (Core `Parse`).
     ///
     /// A `#checksum` suffix is checked when present and demanded when `require_checksum`.
-    /// Keys are hex public keys or WIF secret keys of `network`; a secret key contributes
-    /// only its public key.
+    /// Keys are hex public keys, WIF secret keys and extended keys of `network` (`xpub`
+    /// on mainnet, `tpub` on the others); a secret key is kept, so that hardened steps can
+    /// be derived, but printing shows only public keys.
     pub fn parse(
         text: &str,
         network: Network,
@@ -82,52 +95,62 @@ fn within(context: &'static str) -> impl Fn(Error) -> Error {
 }
 
 /// Parses one script expression at the start of `sp` (Core `ParseScript`), leaving what
-/// follows it in `sp`. The checks run in Core's order, so a misplaced function gets
-/// Core's message for it.
+/// follows it in `sp`.
 fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descriptor, Error> {
     let e = expr(sp);
     let top = ctx == Context::Top;
+    let top_sh_wsh = matches!(ctx, Context::Top | Context::P2sh | Context::P2wsh);
     let top_or_sh = matches!(ctx, Context::Top | Context::P2sh);
     if let Some(arg) = func("pk", e) {
-        return Ok(Descriptor::Pk(
-            parse_pubkey(arg, ctx, network).map_err(within("pk()"))?,
-        ));
+        let key = parse_key(arg, ctx, network).map_err(within("pk()"))?;
+        return Ok(Descriptor::Pk(key));
     }
-    if top_or_sh {
+    if top_sh_wsh {
         if let Some(arg) = func("pkh", e) {
-            return Ok(Descriptor::Pkh(
-                parse_pubkey(arg, ctx, network).map_err(within("pkh()"))?,
-            ));
+            let key = parse_key(arg, ctx, network).map_err(within("pkh()"))?;
+            return Ok(Descriptor::Pkh(key));
         }
     }
-    if func("combo", e).is_some() {
-        return Err(if top {
-            Error::Unsupported("combo()")
-        } else {
-            Error::WrongContext("Can only have combo() at top level")
-        });
+    if let Some(arg) = func("combo", e) {
+        if !top {
+            return Err(Error::WrongContext("Can only have combo() at top level"));
+        }
+        let key = parse_key(arg, ctx, network).map_err(within("combo()"))?;
+        return Ok(Descriptor::Combo(key));
     }
-    if let Some(args) = func("multi", e) {
-        if !top_or_sh {
+    let multi = [
+        ("multi", false, false),
+        ("sortedmulti", true, false),
+        ("multi_a", false, true),
+        ("sortedmulti_a", true, true),
+    ]
+    .into_iter()
+    .find_map(|(name, sorted, tapscript)| Some((func(name, e)?, sorted, tapscript)));
+    if let Some((args, sorted, tapscript)) = multi {
+        if tapscript && ctx != Context::P2tr {
+            return Err(Error::WrongContext(
+                "Can only have multi_a/sortedmulti_a inside tr()",
+            ));
+        }
+        if !tapscript && !top_sh_wsh {
             return Err(Error::WrongContext(
                 "Can only have multi/sortedmulti at top level, in sh(), or in wsh()",
             ));
         }
-        return parse_multi(args, ctx, network);
-    }
-    if func("sortedmulti", e).is_some() {
-        return Err(if top_or_sh {
-            Error::Unsupported("sortedmulti()")
+        let (threshold, keys) = parse_multi(args, ctx, tapscript, network)?;
+        return Ok(if tapscript {
+            Descriptor::MultiA {
+                threshold,
+                keys,
+                sorted,
+            }
         } else {
-            Error::WrongContext(
-                "Can only have multi/sortedmulti at top level, in sh(), or in wsh()",
-            )
+            Descriptor::Multi {
+                threshold,
+                keys,
+                sorted,
+            }
         });
-    }
-    if func("multi_a", e).is_some() || func("sortedmulti_a", e).is_some() {
-        return Err(Error::WrongContext(
-            "Can only have multi_a/sortedmulti_a inside tr()",
-        ));
     }
     if let Some(arg) = func("wpkh", e) {
         if !top_or_sh {
@@ -135,7 +158,7 @@ fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descrip
                 "Can only have wpkh() at top level or inside sh()",
             ));
         }
-        let key = parse_pubkey(arg, Context::P2wpkh, network).map_err(within("wpkh()"))?;
+        let key = parse_key(arg, Context::P2wpkh, network).map_err(within("wpkh()"))?;
         return Ok(Descriptor::Wpkh(key));
     }
     if let Some(mut inner) = func("sh", e) {
@@ -148,12 +171,17 @@ fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descrip
         }
         return Ok(Descriptor::Sh(Box::new(descriptor)));
     }
-    if func("wsh", e).is_some() {
-        return Err(if top_or_sh {
-            Error::Unsupported("wsh()")
-        } else {
-            Error::WrongContext("Can only have wsh() at top level or inside sh()")
-        });
+    if let Some(mut inner) = func("wsh", e) {
+        if !top_or_sh {
+            return Err(Error::WrongContext(
+                "Can only have wsh() at top level or inside sh()",
+            ));
+        }
+        let descriptor = parse_script(&mut inner, Context::P2wsh, network)?;
+        if !inner.is_empty() {
+            return Err(Error::TrailingText);
+        }
+        return Ok(Descriptor::Wsh(Box::new(descriptor)));
     }
     if let Some(arg) = func("addr", e) {
         if !top {
@@ -162,16 +190,11 @@ fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descrip
         let address = Address::parse(arg, network).map_err(|_| Error::InvalidAddress)?;
         return Ok(Descriptor::Addr(address));
     }
-    if let Some(mut args) = func("tr", e) {
+    if let Some(args) = func("tr", e) {
         if !top {
             return Err(Error::WrongContext("Can only have tr at top level"));
         }
-        let key_text = expr(&mut args);
-        let key = parse_pubkey(key_text, Context::P2tr, network).map_err(within("tr()"))?;
-        if !args.is_empty() {
-            return Err(Error::Unsupported("tr() with a script tree"));
-        }
-        return Ok(Descriptor::Tr(key));
+        return parse_tr(args, network);
     }
     if let Some(mut args) = func("rawtr", e) {
         if !top {
@@ -181,7 +204,7 @@ fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descrip
         if !args.is_empty() {
             return Err(Error::RawtrOneKey);
         }
-        let key = parse_pubkey(key_text, Context::P2tr, network).map_err(within("rawtr()"))?;
+        let key = parse_key(key_text, Context::P2tr, network).map_err(within("rawtr()"))?;
         return Ok(Descriptor::RawTr(key));
     }
     if func("unused", e).is_some() {
@@ -198,15 +221,23 @@ fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descrip
         let bytes = decode_hex(arg).ok_or(Error::RawNotHex)?;
         return Ok(Descriptor::Raw(Script::from_bytes(bytes)));
     }
-    // What remains could only be miniscript, which Core accepts inside wsh() and tr().
-    if ctx == Context::P2sh {
-        return Err(Error::FunctionNeededInP2sh);
+    // What remains could only be miniscript, which Core tries inside wsh() and tr() and
+    // sou does not read yet.
+    match ctx {
+        Context::P2sh => Err(Error::FunctionNeededInP2sh),
+        Context::P2wsh => Err(Error::FunctionNeededInP2wsh),
+        _ => Err(Error::NotAFunction(e.to_owned())),
     }
-    Err(Error::NotAFunction(e.to_owned()))
 }
 
-/// `multi(k,KEY,...)` at the top or inside `sh()`, with Core's checks in Core's order.
-fn parse_multi(mut args: &str, ctx: Context, network: Network) -> Result<Descriptor, Error> {
+/// The arguments of `multi`, `sortedmulti`, `multi_a` or `sortedmulti_a`: a threshold
+/// and keys, with Core's checks in Core's order.
+fn parse_multi(
+    mut args: &str,
+    ctx: Context,
+    tapscript: bool,
+    network: Network,
+) -> Result<(u32, Vec<DescriptorKey>), Error> {
     let threshold_text = expr(&mut args);
     let threshold = parse_u32(threshold_text)
         .ok_or_else(|| Error::MultiThreshold(threshold_text.to_owned()))?;
@@ -216,12 +247,15 @@ fn parse_multi(mut args: &str, ctx: Context, network: Network) -> Result<Descrip
         args = args
             .strip_prefix(',')
             .ok_or(Error::MultiExpectedComma(ch))?;
-        let key = parse_pubkey(expr(&mut args), ctx, network).map_err(within("Multi"))?;
-        script_size += key.as_bytes().len() + 1;
+        let key = parse_key(expr(&mut args), ctx, network).map_err(within("Multi"))?;
+        script_size += multi_push_size(&key);
         keys.push(key);
     }
-    if keys.is_empty() || keys.len() > usize::from(MAX_PUBKEYS_PER_MULTISIG) {
+    if !tapscript && (keys.is_empty() || keys.len() > usize::from(MAX_PUBKEYS_PER_MULTISIG)) {
         return Err(Error::MultiKeyCount(keys.len()));
+    }
+    if tapscript && (keys.is_empty() || keys.len() > MAX_PUBKEYS_PER_MULTI_A) {
+        return Err(Error::MultiAKeyCount(keys.len()));
     }
     if threshold == 0 {
         return Err(Error::MultiThresholdZero);
@@ -235,111 +269,60 @@ fn parse_multi(mut args: &str, ctx: Context, network: Network) -> Result<Descrip
     if ctx == Context::Top && keys.len() > 3 {
         return Err(Error::BareMultisigTooLarge(keys.len()));
     }
-    // The redeem script is pushed whole when spending, so it must fit in one push.
+    // The redeem script is pushed whole when spending, so it must fit in one push: this
+    // caps P2SH multisig at 15 compressed keys.
     if ctx == Context::P2sh && script_size + 3 > MAX_SCRIPT_ELEMENT_SIZE {
         return Err(Error::P2shTooLarge(script_size + 3));
     }
-    Ok(Descriptor::Multi { threshold, keys })
+    Ok((threshold, keys))
+}
+
+/// `tr(KEY)` or `tr(KEY,TREE)` (BIP386).
+fn parse_tr(mut args: &str, network: Network) -> Result<Descriptor, Error> {
+    let key_text = expr(&mut args);
+    let key = parse_key(key_text, Context::P2tr, network).map_err(within("tr()"))?;
+    let Some(first) = args.chars().next() else {
+        return Ok(Descriptor::Tr { key, tree: None });
+    };
+    args = args
+        .strip_prefix(',')
+        .ok_or(Error::TrExpectedComma(first))?;
+    let tree = parse_tree(&mut args, 0, network)?;
+    if !args.is_empty() {
+        return Err(Error::TrExpected("')'"));
+    }
+    Ok(Descriptor::Tr {
+        key,
+        tree: Some(tree),
+    })
+}
+
+/// A tree expression at `depth` branches below the root: `{LEFT,RIGHT}` or a script.
+fn parse_tree(sp: &mut &str, depth: usize, network: Network) -> Result<ScriptTree, Error> {
+    let Some(rest) = sp.strip_prefix('{') else {
+        let leaf = parse_script(sp, Context::P2tr, network)?;
+        return Ok(ScriptTree::Leaf(Box::new(leaf)));
+    };
+    // A control block holds one hash per level: BIP341 allows 128.
+    if depth >= MAX_PATH_LEN {
+        return Err(Error::TrTooDeep);
+    }
+    *sp = rest;
+    let left = parse_tree(sp, depth + 1, network)?;
+    *sp = sp.strip_prefix(',').ok_or(Error::TrExpected("','"))?;
+    let right = parse_tree(sp, depth + 1, network)?;
+    *sp = sp.strip_prefix('}').ok_or(Error::TrExpected("'}'"))?;
+    Ok(ScriptTree::Branch(Box::new(left), Box::new(right)))
 }
 
 /// A decimal `u32` as Core's `ToIntegral<uint32_t>` reads it: digits only, an optional
 /// leading `+`, no overflow.
-fn parse_u32(text: &str) -> Option<u32> {
+pub(super) fn parse_u32(text: &str) -> Option<u32> {
     let digits = text.strip_prefix('+').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     digits.parse().ok()
-}
-
-/// One key expression (Core `ParsePubkey` and `ParsePubkeyInner`), for the concrete keys
-/// this module reads: hex public keys and WIF secret keys.
-fn parse_pubkey(sp: &str, ctx: Context, network: Network) -> Result<DescriptorKey, Error> {
-    if sp.starts_with("musig(") {
-        return Err(if ctx == Context::P2tr {
-            Error::Unsupported("musig()")
-        } else {
-            Error::MusigOutsideTaproot
-        });
-    }
-    match sp.matches(']').count() {
-        0 => {}
-        1 => return Err(Error::Unsupported("a key origin")),
-        _ => return Err(Error::MultipleOriginBrackets),
-    }
-    // Segwit and taproot commit to 33-byte keys only (BIP143 and BIP341 policy).
-    let permit_uncompressed = matches!(ctx, Context::Top | Context::P2sh);
-    let (text, path) = match sp.split_once('/') {
-        Some((text, path)) => (text, Some(path)),
-        None => (sp, None),
-    };
-    if text.is_empty() {
-        return Err(Error::NoKey);
-    }
-    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r');
-    if text.starts_with(is_space) || text.ends_with(is_space) {
-        return Err(Error::KeyWhitespace(text.to_owned()));
-    }
-    if path.is_none() {
-        if let Some(data) = decode_hex(text) {
-            return parse_hex_pubkey(text, data, ctx, permit_uncompressed);
-        }
-        if let Ok(private) = PrivateKey::from_wif(text, network.params()) {
-            if !permit_uncompressed && !private.compressed {
-                return Err(Error::UncompressedKey);
-            }
-            return Ok(DescriptorKey {
-                bytes: private.public_key().to_bytes(),
-                x_only: ctx == Context::P2tr,
-            });
-        }
-    }
-    match sou_keys::bip32::decode_extended(text) {
-        Ok(_) => Err(Error::Unsupported("an extended key")),
-        Err(_) => Err(Error::InvalidKey(text.to_owned())),
-    }
-}
-
-/// A public key given in hex: 33 or 65 bytes on the curve, or in taproot 32 bytes of an
-/// x coordinate, which stands for the point with even y.
-fn parse_hex_pubkey(
-    text: &str,
-    data: Vec<u8>,
-    ctx: Context,
-    permit_uncompressed: bool,
-) -> Result<DescriptorKey, Error> {
-    let announced = match data.first() {
-        Some(0x02 | 0x03) => 33,
-        Some(0x04 | 0x06 | 0x07) => 65,
-        _ => 0,
-    };
-    if announced == data.len() && matches!(data.first(), Some(0x06 | 0x07)) {
-        return Err(Error::HybridKey);
-    }
-    if announced == data.len() {
-        if let Ok(key) = PublicKey::from_slice(&data) {
-            if !permit_uncompressed && !key.is_compressed() {
-                return Err(Error::UncompressedKey);
-            }
-            return Ok(DescriptorKey {
-                bytes: data,
-                x_only: false,
-            });
-        }
-    }
-    if ctx == Context::P2tr {
-        if let Ok(x) = <[u8; 32]>::try_from(data.as_slice()) {
-            if XOnlyPublicKey::from_byte_array(x).is_ok() {
-                let mut bytes = vec![0x02];
-                bytes.extend_from_slice(&x);
-                return Ok(DescriptorKey {
-                    bytes,
-                    x_only: true,
-                });
-            }
-        }
-    }
-    Err(Error::InvalidPubkey(text.to_owned()))
 }
 
 /// Hex as Core's `IsHex` accepts it: a non-empty, even number of hex digits.
