@@ -12,6 +12,7 @@
 //! | [`chain`] | `sou-chain` | consensus rules, UTXO set, block tree and reorganisations |
 //! | [`miner`] | `sou-miner` | block templates, the proof-of-work search, regtest chains mined on the spot |
 //! | [`wallet`] | `sou-wallet` | coin selection, building and signing payments, PSBT, an HD wallet |
+//! | [`mempool`] | `sou-mempool` | relay policy: which transactions a node accepts before a block holds them |
 //! | [`p2p`] | `sou-p2p` | the P2P messages nodes exchange and their framing, byte for byte as Core's |
 //! | [`node`] | `sou-node` | `soud`: chain state on disk, bitcoind's JSON-RPC, the only crate doing I/O |
 //!
@@ -43,6 +44,7 @@
 
 pub use sou_chain as chain;
 pub use sou_keys as keys;
+pub use sou_mempool as mempool;
 pub use sou_miner as miner;
 pub use sou_node as node;
 pub use sou_p2p as p2p;

@@ -124,7 +124,13 @@ impl Address {
             let mut h = [0u8; 20];
             h.copy_from_slice(&b[2..22]);
             Payload::ScriptHash(ScriptHash(h))
-        } else if let Some((version, program)) = script.witness_program() {
+        } else if let Some((version, program)) = script
+            .witness_program()
+            // Version 0 defines programs of 20 and 32 bytes only; another length is no
+            // address (Core `Solver`: `TxoutType::NONSTANDARD`), while later versions of
+            // any length are (`WITNESS_UNKNOWN`).
+            .filter(|(version, program)| *version != 0 || matches!(program.len(), 20 | 32))
+        {
             Payload::WitnessProgram {
                 version,
                 program: program.to_vec(),

@@ -249,3 +249,22 @@ fn secrets_never_print() {
     assert!(!printed.contains("abandon"));
     assert!(printed.contains("<redacted>"));
 }
+
+#[test]
+fn witness_programs_with_and_without_addresses() {
+    let script = |hex: &str| sou_primitives::Script::from_bytes(hex::decode(hex).unwrap());
+    // Version 0 has programs of 20 and 32 bytes only (Core `Solver`: 25 bytes is
+    // NONSTANDARD); a later version has an address at any length from 2 to 40.
+    let v0_25 = script(&format!("0019{}", "11".repeat(25)));
+    assert!(matches!(
+        Address::from_script(&v0_25, Network::Regtest),
+        Err(Error::NoAddressForScript)
+    ));
+    let v1_2 = script("51024e73");
+    assert_eq!(
+        Address::from_script(&v1_2, Network::Regtest)
+            .unwrap()
+            .to_string(),
+        "bcrt1pfeesnyr2tx"
+    );
+}

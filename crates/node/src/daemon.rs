@@ -289,6 +289,7 @@ impl Daemon {
             .map_err(|e| format!("cannot start the RPC runtime: {e}"))?;
         let result = runtime.block_on(serve(&self.config, self.shared.clone()));
         tracing::info!("Shutdown: In progress...");
+        self.shared.net.disconnect_all();
         let flushed = self.shared.node().flush().map_err(|e| e.to_string());
         if let Some(cookie) = self.shared.auth.cookie_file() {
             let _ = std::fs::remove_file(cookie);
@@ -424,6 +425,7 @@ async fn serve(config: &Config, shared: Arc<Shared>) -> Result<(), String> {
             shared.request_stop();
         }
     };
+    crate::p2p::start(config, &shared).await?;
     shared.set_serving();
     tracing::info!("init message: Done loading");
     tokio::select! {

@@ -16,6 +16,7 @@
 //! | [`store`] | [`DiskStore`](store::DiskStore): the block tree, coins and undo data in one redb database, with a coins cache flushed in one transaction |
 //! | [`blockfiles`] | every accepted block appended to `blocks/blk?????.dat` in Core's framing |
 //! | [`rpc`] | JSON-RPC over HTTP: the server (authentication, versions, batches, HTTP statuses), the method table with every method's parameters and help, Core's result shapes, and the handlers by Core's categories |
+//! | [`p2p`] | [`Net`](p2p::Net): the peers, over TCP with sou-p2p's messages: a tokio task per connection, the handshake, headers-first sync, serving headers and blocks, announcing new tips |
 //! | [`daemon`] | `soud`'s start-up and shutdown, in Core's order; a node in the same process, for benches |
 //! | [`cli`] | `sou rpc`, with `bitcoin-cli`'s conventions |
 //! | [`config`], [`options`] | `bitcoind`'s argument rules and `bitcoin.conf`; the table of every `bitcoind` option: implemented, accepted and ignored with a warning, or refused |
@@ -37,7 +38,9 @@
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
 //! Deliberately absent (for now): the mempool (its RPCs describe an empty pool), the
-//! wallet's RPCs, the P2P network.
+//! wallet's RPCs; of the P2P network, everything but manual connections and block sync
+//! (no address manager, automatic outbound connections, transaction relay, compact
+//! blocks, BIP324, bans).
 
 pub mod blockfiles;
 pub mod cli;
@@ -47,5 +50,6 @@ pub mod datadir;
 pub mod logging;
 pub mod node;
 pub mod options;
+pub mod p2p;
 pub mod rpc;
 pub mod store;

@@ -207,7 +207,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("onlynet", NONE, Connection, Ignored),
     opt("peerblockfilters", NONE, Connection, Implemented),
     opt("peerbloomfilters", NONE, Connection, Ignored),
-    opt("peertimeout", DEBUG_ONLY, Connection, Ignored),
+    opt("peertimeout", DEBUG_ONLY, Connection, Implemented),
     opt("port", NETWORK_ONLY, Connection, Implemented),
     opt("proxy", DISALLOW_ELISION, Connection, Ignored),
     opt("proxyrandomize", NONE, Connection, Ignored),

@@ -103,7 +103,10 @@ pub fn getrpcinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
     Ok(Value::Object(result))
 }
 
-pub fn getnetworkinfo(_shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+pub fn getnetworkinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+    let peers = shared.net.peers().list();
+    let inbound = peers.iter().filter(|p| p.is_inbound()).count();
+    let services = crate::p2p::handshake::LOCAL_SERVICES;
     let network = |name: &str, limited: bool| {
         json!({
             "name": name,
@@ -115,16 +118,16 @@ pub fn getnetworkinfo(_shared: &Shared, _: &[Value]) -> Result<Value, RpcError> 
     };
     Ok(json!({
         "version": VERSION,
-        "subversion": format!("/sou:{}/", env!("CARGO_PKG_VERSION")),
+        "subversion": crate::p2p::handshake::user_agent(),
         "protocolversion": PROTOCOL_VERSION,
-        "localservices": "0000000000000000",
-        "localservicesnames": [],
+        "localservices": format!("{:016x}", services.to_bits()),
+        "localservicesnames": services.names(),
         "localrelay": true,
         "timeoffset": 0,
         "networkactive": true,
-        "connections": 0,
-        "connections_in": 0,
-        "connections_out": 0,
+        "connections": peers.len(),
+        "connections_in": inbound,
+        "connections_out": peers.len() - inbound,
         "networks": [
             network("ipv4", false),
             network("ipv6", false),

@@ -18,7 +18,10 @@ use crate::logging::LogHandle;
 use crate::node::Node;
 use crate::rpc::auth::RpcAuth;
 use crate::rpc::mempool::{self, MempoolSettings};
-use crate::rpc::{blockchain, blockstats, codes, control, help, mining, rawtransaction, RpcError};
+use crate::rpc::output_script;
+use crate::rpc::{
+    blockchain, blockstats, codes, control, help, mining, net, rawtransaction, RpcError,
+};
 
 /// What every handler may use: the node, and the server's own state.
 pub struct Shared {
@@ -36,6 +39,8 @@ pub struct Shared {
     pub log_path: Option<PathBuf>,
     /// The memory pool's limits, as the options set them.
     pub mempool: MempoolSettings,
+    /// The peers.
+    pub net: crate::p2p::Net,
     /// Set by `stop`.
     stopping: AtomicBool,
     /// Set once the RPC listeners are bound.
@@ -68,6 +73,7 @@ impl Shared {
             log,
             log_path,
             mempool,
+            net: crate::p2p::Net::new(network),
             stopping: AtomicBool::new(false),
             serving: AtomicBool::new(false),
             stop_signal: tokio::sync::Notify::new(),
@@ -126,6 +132,7 @@ impl Shared {
         if *tip != now {
             *tip = now;
             self.tip_changed.notify_all();
+            crate::p2p::relay::announce_tip(&self.net, node);
         }
     }
 
@@ -237,6 +244,9 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "decoderawtransaction" => rawtransaction::decoderawtransaction(shared, p),
         "decodescript" => rawtransaction::decodescript(shared, p),
         "createrawtransaction" => rawtransaction::createrawtransaction(shared, p),
+        // Descriptors (Core's `util` category)
+        "getdescriptorinfo" => output_script::getdescriptorinfo(shared, p),
+        "deriveaddresses" => output_script::deriveaddresses(shared, p),
         // Mining and generating
         "getblocktemplate" => mining::getblocktemplate(shared, p),
         "submitblock" => mining::submitblock(shared, p),
@@ -247,8 +257,12 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "generateblock" => mining::generateblock(shared, p),
         // Control, network, utilities
         "getnetworkinfo" => control::getnetworkinfo(shared, p),
-        "getconnectioncount" => Ok(Value::from(0)),
-        "getpeerinfo" => Ok(Value::Array(vec![])),
+        "getconnectioncount" => net::getconnectioncount(shared, p),
+        "getpeerinfo" => net::getpeerinfo(shared, p),
+        "addnode" => net::addnode(shared, p),
+        "disconnectnode" => net::disconnectnode(shared, p),
+        "getnettotals" => net::getnettotals(shared, p),
+        "ping" => net::ping(shared, p),
         "getrpcinfo" => control::getrpcinfo(shared, p),
         "uptime" => control::uptime(shared, p),
         "setmocktime" => control::setmocktime(shared, p),

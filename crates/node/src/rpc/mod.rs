@@ -17,6 +17,8 @@ pub mod format;
 pub mod help;
 pub mod mempool;
 pub(crate) mod mining;
+pub(crate) mod net;
+pub(crate) mod output_script;
 pub(crate) mod params;
 pub(crate) mod rawtransaction;
 pub mod server;

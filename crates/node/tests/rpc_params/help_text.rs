@@ -80,7 +80,7 @@ fn layout_follows_cores_column_rule() {
             }
         }
     }
-    assert_eq!(blocks, 90);
+    assert_eq!(blocks, 101);
 }
 
 #[test]
@@ -143,13 +143,19 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("getmininginfo", &["Result:", "Examples:"]),
     ("submitblock", &["Arguments:", "Result (If the block was accepted):", "Result (Otherwise):", "Examples:"]),
     ("submitheader", &["Arguments:", "Result:", "Examples:"]),
+    ("addnode", &["Arguments:", "Result:", "Examples:"]),
+    ("disconnectnode", &["Arguments:", "Result:", "Examples:"]),
     ("getconnectioncount", &["Result:", "Examples:"]),
+    ("getnettotals", &["Result:", "Examples:"]),
+    ("ping", &["Result:", "Examples:"]),
     ("getnetworkinfo", &["Result:", "Examples:"]),
     ("getpeerinfo", &["Result:", "Examples:"]),
     ("createrawtransaction", &["Arguments:", "Result:", "Examples:"]),
     ("decoderawtransaction", &["Arguments:", "Result:", "Examples:"]),
     ("decodescript", &["Arguments:", "Result:", "Examples:"]),
     ("getrawtransaction", &["Arguments:", "Result (if verbosity is not set or set to 0):", "Result (if verbosity is set to 1):", "Result (for verbosity = 2):", "Examples:"]),
+    ("deriveaddresses", &["Arguments:", "Result (for single derivation descriptors):", "Result (for multipath descriptors):", "Examples:"]),
+    ("getdescriptorinfo", &["Arguments:", "Result:", "Examples:"]),
     ("echo", &["Arguments:"]),
     ("echojson", &["Arguments:"]),
     ("generateblock", &["Arguments:", "Result:", "Examples:"]),
@@ -194,13 +200,19 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("getmininginfo", "mining"),
     ("submitblock", "mining"),
     ("submitheader", "mining"),
+    ("addnode", "network"),
+    ("disconnectnode", "network"),
     ("getconnectioncount", "network"),
+    ("getnettotals", "network"),
+    ("ping", "network"),
     ("getnetworkinfo", "network"),
     ("getpeerinfo", "network"),
     ("createrawtransaction", "rawtransactions"),
     ("decoderawtransaction", "rawtransactions"),
     ("decodescript", "rawtransactions"),
     ("getrawtransaction", "rawtransactions"),
+    ("deriveaddresses", "util"),
+    ("getdescriptorinfo", "util"),
     ("echo", "hidden"),
     ("echojson", "hidden"),
     ("generateblock", "hidden"),
@@ -251,12 +263,20 @@ submitblock "hexdata" ( "dummy" )
 submitheader "hexdata"
 
 == Network ==
+addnode "node" "command" ( v2transport )
+disconnectnode ( "address" nodeid )
 getconnectioncount
+getnettotals
 getnetworkinfo
 getpeerinfo
+ping
 
 == Rawtransactions ==
 createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )
 decoderawtransaction "hexstring" ( iswitness )
 decodescript "hexstring"
-getrawtransaction "txid" ( verbosity "blockhash" )"#;
+getrawtransaction "txid" ( verbosity "blockhash" )
+
+== Util ==
+deriveaddresses "descriptor" ( range )
+getdescriptorinfo "descriptor""#;

@@ -18,7 +18,8 @@
 //!   number of parameters is answered with the method's help text (code -1); the row keeps
 //!   the first line of Core's text, as the rest is Core's prose and sou has its own.
 //!
-//! The help texts' descriptions are sou's own words, so they are not compared.
+//! The help texts' descriptions are sou's own words, so they are not compared; the `util`
+//! methods' texts are Core's, compared whole by `descriptors_vs_bitcoind`.
 
 mod help_text;
 mod requests;

@@ -25,7 +25,7 @@ fn the_table_has_each_method_once() {
             m.name
         );
     }
-    assert_eq!(METHODS.len(), 47);
+    assert_eq!(METHODS.len(), 53);
     assert!(method("nosuchmethod").is_none());
 }
 
@@ -79,7 +79,7 @@ fn argument_heads_are_cores() {
         assert_eq!(argument_heads(row(name).help), *core, "{name}");
         compared += core.len();
     }
-    assert_eq!(compared, 79);
+    assert_eq!(compared, 87);
 }
 
 /// The type help prints for a parameter kind (`RPCArg::ToDescriptionString`).
@@ -133,7 +133,7 @@ fn parameters_are_cores() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 79);
+    assert_eq!(compared, 87);
     let hidden: usize = METHODS.iter().map(|m| m.params.len()).sum::<usize>() - compared;
     assert_eq!(hidden, HIDDEN_PARAMS.len());
 }
@@ -210,13 +210,19 @@ const CORE_SIGNATURES: &[(&str, &str)] = &[
     ("getmininginfo", "getmininginfo"),
     ("submitblock", r#"submitblock "hexdata" ( "dummy" )"#),
     ("submitheader", r#"submitheader "hexdata""#),
+    ("addnode", r#"addnode "node" "command" ( v2transport )"#),
+    ("disconnectnode", r#"disconnectnode ( "address" nodeid )"#),
     ("getconnectioncount", "getconnectioncount"),
+    ("getnettotals", "getnettotals"),
+    ("ping", "ping"),
     ("getnetworkinfo", "getnetworkinfo"),
     ("getpeerinfo", "getpeerinfo"),
     ("createrawtransaction", r#"createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )"#),
     ("decoderawtransaction", r#"decoderawtransaction "hexstring" ( iswitness )"#),
     ("decodescript", r#"decodescript "hexstring""#),
     ("getrawtransaction", r#"getrawtransaction "txid" ( verbosity "blockhash" )"#),
+    ("deriveaddresses", r#"deriveaddresses "descriptor" ( range )"#),
+    ("getdescriptorinfo", r#"getdescriptorinfo "descriptor""#),
     ("echo", r#"echo ( "arg0" "arg1" "arg2" "arg3" "arg4" "arg5" "arg6" "arg7" "arg8" "arg9" )"#),
     ("echojson", r#"echojson ( "arg0" "arg1" "arg2" "arg3" "arg4" "arg5" "arg6" "arg7" "arg8" "arg9" )"#),
     ("generateblock", r#"generateblock "output" ["rawtx/txid",...] ( submit )"#),
@@ -261,13 +267,19 @@ const CORE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("getmininginfo", &[]),
     ("submitblock", &["hexdata (string, required)", "dummy (string, optional, default=ignored)"]),
     ("submitheader", &["hexdata (string, required)"]),
+    ("addnode", &["node (string, required)", "command (string, required)", "v2transport (boolean, optional, default=set by -v2transport)"]),
+    ("disconnectnode", &["address (string, optional, default=fallback to nodeid)", "nodeid (numeric, optional, default=fallback to address)"]),
     ("getconnectioncount", &[]),
+    ("getnettotals", &[]),
+    ("ping", &[]),
     ("getnetworkinfo", &[]),
     ("getpeerinfo", &[]),
     ("createrawtransaction", &["inputs (json array, required)", "outputs (json array, required)", "locktime (numeric, optional, default=0)", "replaceable (boolean, optional, default=true)", "version (numeric, optional, default=2)"]),
     ("decoderawtransaction", &["hexstring (string, required)", "iswitness (boolean, optional, default=depends on heuristic tests)"]),
     ("decodescript", &["hexstring (string, required)"]),
     ("getrawtransaction", &["txid (string, required)", "verbosity (numeric, optional, default=0)", "blockhash (string, optional)"]),
+    ("deriveaddresses", &["descriptor (string, required)", "range (numeric or array, optional)"]),
+    ("getdescriptorinfo", &["descriptor (string, required)"]),
     ("echo", &["arg0 (string, optional)", "arg1 (string, optional)", "arg2 (string, optional)", "arg3 (string, optional)", "arg4 (string, optional)", "arg5 (string, optional)", "arg6 (string, optional)", "arg7 (string, optional)", "arg8 (string, optional)", "arg9 (string, optional)"]),
     ("echojson", &["arg0 (string, optional)", "arg1 (string, optional)", "arg2 (string, optional)", "arg3 (string, optional)", "arg4 (string, optional)", "arg5 (string, optional)", "arg6 (string, optional)", "arg7 (string, optional)", "arg8 (string, optional)", "arg9 (string, optional)"]),
     ("generateblock", &["output (string, required)", "transactions (json array, required)", "submit (boolean, optional, default=true)"]),

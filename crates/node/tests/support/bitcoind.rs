@@ -23,18 +23,28 @@ impl Bitcoind {
     /// Starts the `bitcoind` that `BITCOIND` names, or says `SKIPPED` and gives `None` when
     /// it is not set, so that a checkout without Core's binaries still passes visibly.
     pub fn start_from_env() -> Option<Bitcoind> {
+        Bitcoind::start_from_env_with(&[])
+    }
+
+    /// [`Bitcoind::start_from_env`] with `extra` arguments (`-datacarriersize=83`).
+    pub fn start_from_env_with(extra: &[&str]) -> Option<Bitcoind> {
         let Some(binary) = std::env::var_os("BITCOIND").filter(|p| !p.is_empty()) else {
             println!(
                 "SKIPPED: BITCOIND not set (the path of Bitcoin Core's bitcoind to compare with)"
             );
             return None;
         };
-        Some(Bitcoind::start(Path::new(&binary)))
+        Some(Bitcoind::start_with(Path::new(&binary), extra))
     }
 
     /// Starts `binary` (a `bitcoind`) on regtest, RPC bound to 127.0.0.1, and waits until
     /// it answers.
     pub fn start(binary: &Path) -> Bitcoind {
+        Bitcoind::start_with(binary, &[])
+    }
+
+    /// [`Bitcoind::start`] with `extra` arguments.
+    pub fn start_with(binary: &Path, extra: &[&str]) -> Bitcoind {
         let datadir = super::fresh_datadir("bitcoind");
         let rpc_port = super::free_port();
         let p2p_port = super::free_port();
@@ -53,6 +63,7 @@ impl Bitcoind {
                 format!("-rpcpassword={password}"),
                 "-printtoconsole=0".to_string(),
             ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)

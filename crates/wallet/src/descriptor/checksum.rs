@@ -88,6 +88,15 @@ pub fn add_checksum(text: &str) -> Option<String> {
     descriptor_checksum(text).map(|c| format!("{text}#{c}"))
 }
 
+/// The checksum of a descriptor as written, what `getdescriptorinfo` reports as
+/// `checksum` (Core `GetDescriptorChecksum`): that of the text before any `#`, once a
+/// checksum written after it is found right; `None` where parsing would refuse the
+/// checksum part (see [`Descriptor::parse`](super::Descriptor::parse)).
+pub fn input_checksum(text: &str) -> Option<String> {
+    let body = check_checksum(text, false).ok()?;
+    descriptor_checksum(body)
+}
+
 /// Splits off and verifies the checksum, returning the text before it (Core
 /// `CheckChecksum`). The text's alphabet is checked even when no checksum is given.
 pub(super) fn check_checksum(text: &str, require_checksum: bool) -> Result<&str, Error> {

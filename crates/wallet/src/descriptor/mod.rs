@@ -19,7 +19,8 @@
 //! [`Descriptor::parse`] reads the text; [`Descriptor::script_pubkeys_at`] expands it at a
 //! child index into output scripts, [`Descriptor::derive`] into the concrete descriptor
 //! at that index; [`Descriptor::is_range`], [`Descriptor::is_solvable`] and
-//! [`Descriptor::has_private_keys`] answer as Core's `getdescriptorinfo` does.
+//! [`Descriptor::has_private_keys`] answer as Core's `getdescriptorinfo` does, and
+//! [`input_checksum`] gives its `checksum`, that of the text as written.
 //! [`Descriptor::infer`] goes the other way, from a script back to the most precise
 //! descriptor that can be written without knowing any keys or scripts beyond the script
 //! itself: the `desc` field Core's RPCs print for every output.
@@ -85,7 +86,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use checksum::{add_checksum, descriptor_checksum};
+pub use checksum::{add_checksum, descriptor_checksum, input_checksum};
 pub use error::Error;
 pub use keys::{DescriptorKey, KeyOrigin, Range};
 pub use parse::MAX_PUBKEYS_PER_MULTI_A;

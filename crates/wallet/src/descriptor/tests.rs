@@ -42,6 +42,23 @@ fn checksums_of_bip380() {
 }
 
 #[test]
+fn input_checksum_is_of_the_text_as_written() {
+    // Upper-case hex is kept in the input's checksum, lowered in the printed descriptor.
+    let written = "raw(DEADBEEF)";
+    assert_eq!(input_checksum(written), descriptor_checksum(written));
+    assert_ne!(
+        input_checksum(written),
+        descriptor_checksum("raw(deadbeef)")
+    );
+    assert_eq!(
+        input_checksum("raw(deadbeef)#89f8spxm").as_deref(),
+        Some("89f8spxm")
+    );
+    assert_eq!(input_checksum("raw(deadbeef)#89f8spxq"), None);
+    assert_eq!(input_checksum("raw(Ü)"), None);
+}
+
+#[test]
 fn keys_in_their_contexts() {
     let parse = |t: &str| Descriptor::parse(t, Network::Regtest, false);
     let uncompressed = "04a34b99f22c790c4e36b2b3c2c35a36db06226e41c692fc82b8b56ac1c540c5bd5b8dec5235a0fa8722476c7709c02559e3aa73aa03918ba2d492eea75abea235";

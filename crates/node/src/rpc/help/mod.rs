@@ -18,15 +18,15 @@
 //! A handler finds its row with [`method`], calls [`named_to_positional`] when the
 //! parameters came as an object, then [`check_params`], and only then reads the values.
 //!
-//! The descriptions in the help texts are sou's own words; the signature lines, parameter
-//! names, types, defaults and the layout are Core's, and `tests/rpc_params.rs` compares
-//! them with what a real bitcoind prints.
+//! The descriptions in the help texts are sou's own words (the `util` methods' are Core's,
+//! word for word); the signature lines, parameter names, types, defaults and the layout
+//! are Core's, and `tests/rpc_params.rs` compares them with what a real bitcoind prints.
 //!
 //! The table is split by Core's categories, one file each, every row with its help text:
 //! `blockchain.rs` (blocks and the chain) and `chainstate.rs` (coins, the active chain,
 //! waiting for blocks), both category `blockchain`; `control.rs`, `mining.rs`,
-//! `network.rs`, `rawtransactions.rs`, and `hidden.rs` for the methods tests call. Named
-//! parameters and the checks are in `params.rs`.
+//! `network.rs`, `rawtransactions.rs`, `util.rs`, and `hidden.rs` for the methods tests
+//! call. Named parameters and the checks are in `params.rs`.
 //!
 //! References: Core `src/rpc/util.cpp` (`RPCMethod::ToString`, `HandleRequest`,
 //! `IsValidNumArgs`, `RPCArg::MatchesType`), `src/rpc/server.cpp` (`CRPCTable::help`,
@@ -41,6 +41,7 @@ mod mining;
 mod network;
 mod params;
 mod rawtransactions;
+mod util;
 
 pub use params::{check_params, named_to_positional};
 
@@ -153,7 +154,7 @@ pub struct Method {
     /// The method name, as called.
     pub name: &'static str,
     /// Core's category, in lower case: `blockchain`, `control`, `mining`, `network`,
-    /// `rawtransactions`, or `hidden` for methods left out of the [`overview`].
+    /// `rawtransactions`, `util`, or `hidden` for methods left out of the [`overview`].
     pub category: &'static str,
     /// The parameters, in positional order. A parameter Core hides from help (`stop`'s
     /// `wait`) is listed here all the same: it still counts as a position.
@@ -185,8 +186,9 @@ impl Method {
     }
 }
 
-/// The methods soud answers: Core's blockchain, control, mining, network and raw-transaction
-/// methods that sou implements, and the hidden ones Core's functional test framework calls.
+/// The methods soud answers: Core's blockchain, control, mining, network, raw-transaction
+/// and util methods that sou implements, and the hidden ones Core's functional test
+/// framework calls.
 /// Methods for peers are here before sou has peers, so that they answer as Core does.
 ///
 /// A comment marks each parameter of type [`ParamType::Any`] with the type Core declares.
@@ -201,6 +203,7 @@ const GROUPS: &[&[Method]] = &[
     mining::METHODS,
     network::METHODS,
     rawtransactions::METHODS,
+    util::METHODS,
     hidden::METHODS,
 ];
 

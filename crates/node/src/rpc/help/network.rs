@@ -1,18 +1,44 @@
 //! Core's `network` methods: the node's connections and what it tells peers
-//! (`getconnectioncount`, `getnetworkinfo`, `getpeerinfo`). They are here before sou has
-//! peers, so that they answer as Core does.
+//! (`addnode`, `disconnectnode`, `getconnectioncount`, `getnettotals`, `getnetworkinfo`,
+//! `getpeerinfo`, `ping`).
 //!
 //! References: Core `src/rpc/net.cpp`.
 
-use super::Method;
+use super::ParamType::{Bool, Num, Str};
+use super::{Method, Param};
 
 /// Core's `network` methods, in [`METHODS`](super::METHODS) order.
 pub(super) const METHODS: &[Method] = &[
+    Method {
+        name: "addnode",
+        category: "network",
+        params: &[
+            Param::required("node", Str),
+            Param::required("command", Str),
+            Param::optional("v2transport", Bool, "set by -v2transport"),
+        ],
+        help: HELP_ADDNODE,
+    },
+    Method {
+        name: "disconnectnode",
+        category: "network",
+        params: &[
+            Param::optional("address", Str, "fallback to nodeid"),
+            Param::optional("nodeid", Num, "fallback to address"),
+        ],
+        help: HELP_DISCONNECTNODE,
+    },
     Method {
         name: "getconnectioncount",
         category: "network",
         params: &[],
         help: HELP_GETCONNECTIONCOUNT,
+    },
+    Method {
+        name: "getnettotals",
+        category: "network",
+        params: &[],
+        help: HELP_GETNETTOTALS,
     },
     Method {
         name: "getnetworkinfo",
@@ -26,11 +52,96 @@ pub(super) const METHODS: &[Method] = &[
         params: &[],
         help: HELP_GETPEERINFO,
     },
+    Method {
+        name: "ping",
+        category: "network",
+        params: &[],
+        help: HELP_PING,
+    },
 ];
 
 // The help texts, in the order of `METHODS`. A line of a result or argument list starts with
 // the key and its JSON type, padded to one column per block, as Core pads them; the words
 // after the type are sou's.
+
+const HELP_ADDNODE: &str = r#"addnode "node" "command" ( v2transport )
+
+Adds a node to the list of nodes to connect to, removes it from the list, or connects to it once.
+Nodes from addnode (or -connect) are manual connections: they are not required to be full
+nodes or to support SegWit, and are counted apart from -maxconnections.
+
+Arguments:
+1. node           (string, required) The peer's IP address or host name, optionally followed by :port
+2. command        (string, required) 'add' to add the node to the list, 'remove' to remove it from the list, 'onetry' to connect to it once
+3. v2transport    (boolean, optional, default=set by -v2transport) Whether to use BIP324's v2 transport (ignored for 'remove'; sou speaks v1 only)
+
+Result:
+null    (json null)
+
+Examples:
+> bitcoin-cli addnode "192.168.0.6:8333" "onetry" true
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "addnode", "params": ["192.168.0.6:8333", "onetry" true]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_DISCONNECTNODE: &str = r#"disconnectnode ( "address" nodeid )
+
+Disconnects from a peer at once.
+
+Give exactly one of 'address' and 'nodeid' to name the peer.
+
+To disconnect by nodeid, set 'address' to the empty string, or pass 'nodeid' alone by name.
+
+Arguments:
+1. address    (string, optional, default=fallback to nodeid) The peer's IP address and port
+2. nodeid     (numeric, optional, default=fallback to address) The peer's id (see getpeerinfo)
+
+Result:
+null    (json null)
+
+Examples:
+> bitcoin-cli disconnectnode "192.168.0.6:8333"
+> bitcoin-cli disconnectnode "" 1
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "disconnectnode", "params": ["192.168.0.6:8333"]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "disconnectnode", "params": ["", 1]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_GETNETTOTALS: &str = r#"getnettotals
+
+Reports the bytes received and sent over all connections, and the system's clock.
+
+Result:
+{                                              (json object)
+  "totalbytesrecv" : n,                        (numeric) Bytes received in all
+  "totalbytessent" : n,                        (numeric) Bytes sent in all
+  "timemillis" : xxx,                          (numeric) The system's UNIX epoch time in milliseconds
+  "uploadtarget" : {                           (json object)
+    "timeframe" : n,                           (numeric) Length of the measuring timeframe in seconds
+    "target" : n,                              (numeric) Target in bytes (0: none)
+    "target_reached" : true|false,             (boolean) Whether the target is reached
+    "serve_historical_blocks" : true|false,    (boolean) Whether old blocks are served
+    "bytes_left_in_cycle" : n,                 (numeric) Bytes left in the current cycle
+    "time_left_in_cycle" : n                   (numeric) Seconds left in the current cycle
+  }
+}
+
+Examples:
+> bitcoin-cli getnettotals 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getnettotals", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_PING: &str = r#"ping
+
+Asks for a ping to be sent to every peer, to measure the round trip.
+The times show in getpeerinfo.
+The ping waits in line with the other messages, so it measures the processing backlog too.
+
+Result:
+null    (json null)
+
+Examples:
+> bitcoin-cli ping 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "ping", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
 
 const HELP_GETCONNECTIONCOUNT: &str = r#"getconnectioncount
 

@@ -1,4 +1,4 @@
-//! Requests to the control, mining, network, raw transaction and hidden methods (in the
+//! Requests to the control, mining, network, raw transaction, util and hidden methods (in the
 //! table's order) and bitcoind's answers: too many or too few parameters, unknown names,
 //! wrong types.
 
@@ -211,6 +211,18 @@ pub(super) const CASES: &[Case] = &[
     Case { method: "getrawtransaction", params: r#"{"txid": "00", "blockhash": 1}"#, core: Error(-3, r#"Wrong type passed:
 {
     "Position 3 (blockhash)": "JSON value of type number is not of expected type string"
+}"#) },
+    Case { method: "deriveaddresses", params: r#"["a", 1, 2]"#, core: Help(r#"deriveaddresses "descriptor" ( range )"#) },
+    Case { method: "deriveaddresses", params: "[]", core: Help(r#"deriveaddresses "descriptor" ( range )"#) },
+    Case { method: "deriveaddresses", params: r#"[1, "x"]"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (descriptor)": "JSON value of type number is not of expected type string"
+}"#) },
+    Case { method: "deriveaddresses", params: r#"{"range": 1, "nosuchparam": 1}"#, core: Error(-8, "Unknown named parameter nosuchparam") },
+    Case { method: "getdescriptorinfo", params: r#"["a", 1]"#, core: Help(r#"getdescriptorinfo "descriptor""#) },
+    Case { method: "getdescriptorinfo", params: r#"{"descriptor": 1}"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (descriptor)": "JSON value of type number is not of expected type string"
 }"#) },
     Case { method: "echo", params: "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]", core: Help(r#"echo ( "arg0" "arg1" "arg2" "arg3" "arg4" "arg5" "arg6" "arg7" "arg8" "arg9" )"#) },
     Case { method: "echo", params: r#"{"nosuchparam": 1}"#, core: Error(-8, "Unknown named parameter nosuchparam") },

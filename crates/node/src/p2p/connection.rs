@@ -1,0 +1,339 @@
+//! One connection: a tokio task per peer.
+//!
+//! The task reads bytes from the socket into a sou-p2p [`FrameDecoder`] and hands each
+//! message to the handlers ([`handshake`], [`sync`], [`relay`]); a second task writes the frames that [`Peer::queue`] put in
+//! the peer's bounded queue. The connection ends on a wrong magic or an oversized frame
+//! (the stream cannot be followed after them), on a handshake not done within
+//! `-peertimeout` ([`HANDSHAKE_TIMEOUT`]), on a ping unanswered for [`PING_TIMEOUT`], on
+//! blocks asked for and not sent (`sync::BLOCK_DOWNLOAD_TIMEOUT`), on a rule broken by an
+//! inbound peer, or when asked (`disconnectnode`, shutdown).
+//!
+//! References: Core `CConnman::SocketHandlerConnected`, `CConnman::InactivityCheck`,
+//! `PeerManagerImpl::MaybeSendPing` (src/net.cpp, src/net_processing.cpp).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sou_p2p::{encode_frame, FrameDecoder, NetworkMessage};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use super::peers::{ConnectionType, Peer, SEND_QUEUE_FRAMES};
+use super::sync::SyncState;
+use super::{handshake, relay, sync, unix_now};
+use crate::rpc::dispatch::Shared;
+
+/// A peer must finish the handshake within this (Core's `-peertimeout` default; the
+/// option sets [`Net::peer_timeout`](super::Net::peer_timeout)).
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often we ping (Core `PING_INTERVAL`).
+pub const PING_INTERVAL: Duration = Duration::from_secs(2 * 60);
+/// A ping unanswered this long ends the connection (Core `TIMEOUT_INTERVAL`).
+pub const PING_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// How long an outbound connection may take to open (Core `DEFAULT_CONNECT_TIMEOUT`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a connection ends; the text follows Core's log line.
+#[derive(Debug)]
+pub struct Disconnect(pub String);
+
+/// Accepts connections on `listener` until the node stops (Core `AcceptConnection`).
+pub async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shared.stopped() => return,
+        };
+        let (stream, addr) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::debug!(target: "net", "socket error accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        if shared.net.peers().len() >= shared.net.max_connections() {
+            tracing::debug!(target: "net", "connection from {addr} dropped: not accepting new connections");
+            continue;
+        }
+        tracing::debug!(target: "net", "connection from {addr} accepted");
+        tokio::spawn(run(
+            shared.clone(),
+            stream,
+            addr,
+            addr.to_string(),
+            ConnectionType::Inbound,
+        ));
+    }
+}
+
+/// Opens a connection to `target` and runs it (Core `OpenNetworkConnection`).
+pub async fn connect(shared: Arc<Shared>, target: String, connection_type: ConnectionType) {
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target.as_str())).await;
+    let stream = match stream {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => {
+            tracing::debug!(target: "net", "connection attempt to {target} failed: {e}");
+            return;
+        }
+        Err(_) => {
+            tracing::debug!(target: "net", "connection attempt to {target} timed out");
+            return;
+        }
+    };
+    let Ok(addr) = stream.peer_addr() else {
+        return;
+    };
+    run(shared, stream, addr, target, connection_type).await;
+}
+
+/// Runs one connection to its end, then removes the peer.
+async fn run(
+    shared: Arc<Shared>,
+    stream: TcpStream,
+    addr: SocketAddr,
+    addr_name: String,
+    connection_type: ConnectionType,
+) {
+    let _ = stream.set_nodelay(true);
+    let addr_bind = stream.local_addr().ok();
+    let (mut reader, mut writer) = stream.into_split();
+    let (sender, mut receiver) = mpsc::channel::<Vec<u8>>(SEND_QUEUE_FRAMES);
+    let peer = {
+        let mut peers = shared.net.peers();
+        let id = peers.next_id();
+        let peer = Arc::new(Peer::new(
+            id,
+            addr,
+            addr_bind,
+            addr_name,
+            connection_type,
+            handshake::random_nonce(),
+            sender,
+        ));
+        if !peers.add(peer.clone(), shared.net.max_connections()) {
+            tracing::debug!(target: "net", "connection to {addr} dropped: too many connections");
+            return;
+        }
+        peer
+    };
+    peer.stats().conntime = unix_now();
+    tracing::debug!(target: "net", "Added connection peer={}", peer.id);
+
+    let writer_shared = shared.clone();
+    let writer_peer = peer.clone();
+    let writer_task = tokio::spawn(async move {
+        while let Some(frame) = receiver.recv().await {
+            if writer.write_all(&frame).await.is_err() {
+                writer_peer.request_disconnect();
+                break;
+            }
+            writer_shared.net.add_sent(frame.len() as u64);
+            writer_peer.written(frame.len() as u64);
+            writer_peer.stats().lastsend = unix_now();
+        }
+        let _ = writer.shutdown().await;
+    });
+
+    if !peer.is_inbound() {
+        handshake::send_version(&shared, &peer);
+    }
+    let reason = read_loop(&shared, &peer, &mut reader).await;
+    match &reason {
+        Ok(()) => {}
+        Err(Disconnect(why)) => {
+            tracing::debug!(target: "net", "{why}, disconnecting peer={}", peer.id)
+        }
+    }
+    shared.net.peers().remove(peer.id);
+    writer_task.abort();
+    tracing::debug!(target: "net", "Cleared nodestate for peer={}", peer.id);
+}
+
+/// Reads and handles messages until the connection ends.
+async fn read_loop(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    reader: &mut tokio::net::tcp::OwnedReadHalf,
+) -> Result<(), Disconnect> {
+    let mut decoder = FrameDecoder::new(shared.net.magic());
+    let mut state = SyncState::default();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let started = Instant::now();
+    let mut ping: Option<(u64, Instant)> = None;
+    let mut last_ping = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let read = tokio::select! {
+            read = reader.read(&mut buffer) => read,
+            () = peer.disconnected() => return Ok(()),
+            () = shared.stopped() => return Ok(()),
+            _ = tick.tick() => {
+                let done = peer.stats().handshake_done;
+                if !done && started.elapsed() > shared.net.peer_timeout() {
+                    return Err(Disconnect("version handshake timeout".into()));
+                }
+                if state.download_timed_out() {
+                    return Err(Disconnect("Timeout downloading block".into()));
+                }
+                if let Some((_, sent)) = ping {
+                    if sent.elapsed() > PING_TIMEOUT {
+                        return Err(Disconnect(format!(
+                            "ping timeout: {:.6}s", sent.elapsed().as_secs_f64()
+                        )));
+                    }
+                    peer.stats().ping_wait = Some(sent.elapsed().as_secs_f64());
+                } else if done && (last_ping.elapsed() >= PING_INTERVAL
+                    || state.ping_requested
+                    || peer.take_ping_request()) {
+                    // Core `MaybeSendPing`: one out at a time, the first right after the
+                    // handshake, then every two minutes.
+                    let nonce = handshake::random_nonce();
+                    send(peer, shared, &NetworkMessage::Ping(nonce));
+                    ping = Some((nonce, Instant::now()));
+                    last_ping = Instant::now();
+                    state.ping_requested = false;
+                }
+                continue;
+            }
+        };
+        let count = match read {
+            Ok(0) => return Err(Disconnect("socket closed".into())),
+            Ok(n) => n,
+            Err(e) => return Err(Disconnect(format!("socket recv error {e}"))),
+        };
+        let bytes = buffer.get(..count).unwrap_or_default();
+        shared.net.add_recv(count as u64);
+        peer.stats().lastrecv = unix_now();
+        decoder.feed(bytes);
+        while let Some(frame) = decoder.next_frame() {
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(e) if e.is_fatal() => {
+                    return Err(Disconnect(format!("Header error: {e}")));
+                }
+                Err(e) => {
+                    tracing::debug!(target: "net", "dropped a message from peer={}: {e}", peer.id);
+                    continue;
+                }
+            };
+            let command = frame.command.as_str().to_string();
+            let decoded = NetworkMessage::decode(&frame.command, &frame.payload);
+            {
+                let mut stats = peer.stats();
+                let known = !matches!(decoded, Ok(NetworkMessage::Unknown { .. }));
+                let key = if known {
+                    command.clone()
+                } else {
+                    "*other*".into()
+                };
+                // The 24-byte header counts with the payload, as in Core.
+                *stats.bytes_recv_per_msg.entry(key).or_default() +=
+                    24 + frame.payload.len() as u64;
+            }
+            let message = match decoded {
+                Ok(message) => message,
+                Err(e) => {
+                    tracing::debug!(
+                        target: "net",
+                        "ProcessMessages({command}, {} bytes): Exception '{e}' caught, peer={}",
+                        frame.payload.len(),
+                        peer.id
+                    );
+                    continue;
+                }
+            };
+            tracing::debug!(
+                target: "net",
+                "received: {command} ({} bytes) peer={}",
+                frame.payload.len(),
+                peer.id
+            );
+            if let NetworkMessage::Pong(nonce) = message {
+                if let Some((expected, sent)) = ping {
+                    if nonce == expected {
+                        let rtt = sent.elapsed().as_secs_f64();
+                        let mut stats = peer.stats();
+                        stats.ping_time = Some(rtt);
+                        stats.min_ping = Some(stats.min_ping.map_or(rtt, |m| m.min(rtt)));
+                        stats.ping_wait = None;
+                        ping = None;
+                    }
+                }
+                continue;
+            }
+            blocking(|| handle(shared, peer, &mut state, message))?;
+        }
+    }
+}
+
+/// Runs `f`, which may wait for the node's lock or validate a block, without holding up
+/// the other tasks of a multi-threaded runtime.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// Hands one message to the handler of its part of the protocol.
+fn handle(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    state: &mut SyncState,
+    message: NetworkMessage,
+) -> Result<(), Disconnect> {
+    let handshake_done = peer.stats().handshake_done;
+    match message {
+        NetworkMessage::Version(_)
+        | NetworkMessage::Verack
+        | NetworkMessage::WtxidRelay
+        | NetworkMessage::SendAddrV2
+        | NetworkMessage::SendHeaders => handshake::handle(shared, peer, state, message),
+        // Core ignores everything else until the handshake is done.
+        _ if !handshake_done => Ok(()),
+        NetworkMessage::Ping(nonce) => {
+            send(peer, shared, &NetworkMessage::Pong(nonce));
+            Ok(())
+        }
+        NetworkMessage::Headers(headers) => sync::on_headers(shared, peer, state, &headers),
+        NetworkMessage::Block(block) => sync::on_block(shared, peer, state, block),
+        NetworkMessage::Inv(items) => sync::on_inv(shared, peer, &items),
+        NetworkMessage::GetHeaders(request) => relay::on_getheaders(shared, peer, &request),
+        NetworkMessage::GetData(items) => relay::on_getdata(shared, peer, &items),
+        NetworkMessage::NotFound(items) => sync::on_notfound(shared, peer, state, &items),
+        _ => Ok(()),
+    }
+}
+
+/// A peer broke a rule (Core `Misbehaving`, then `MaybeDiscourageAndDisconnect`): an
+/// inbound peer is disconnected, a manual one only warned about, as Core protects the
+/// connections its user asked for.
+pub fn misbehaving(peer: &Peer, message: String) -> Result<(), Disconnect> {
+    if peer.is_inbound() {
+        return Err(Disconnect(format!(
+            "Misbehaving: peer={}: {message}",
+            peer.id
+        )));
+    }
+    tracing::warn!(
+        "Not punishing manually connected peer {}! ({message})",
+        peer.id
+    );
+    Ok(())
+}
+
+/// Frames `message` for the peer's network and queues it.
+pub fn send(peer: &Peer, shared: &Shared, message: &NetworkMessage) {
+    let frame = encode_frame(shared.net.magic(), message);
+    tracing::debug!(
+        target: "net",
+        "sending {} ({} bytes) peer={}",
+        message.command_str(),
+        frame.len().saturating_sub(24),
+        peer.id
+    );
+    peer.queue(message.command_str(), frame);
+}

@@ -1,0 +1,306 @@
+//! Peers: the node's TCP connections to other nodes, and what it says on them.
+//!
+//! A node learns of blocks from its peers and tells them of its own. Each connection is
+//! a tokio task ([`connection`]) that turns bytes into sou-p2p messages with a
+//! `FrameDecoder` and sends frames from a bounded queue; it opens with the handshake
+//! ([`handshake`]: `version`, `wtxidrelay`, `sendaddrv2`, `verack`, then `sendheaders`),
+//! then syncs headers first and fetches the blocks it lacks ([`sync`]), and serves the
+//! peer's `getheaders` and `getdata`, announcing each new tip ([`relay`]). [`peers`]
+//! holds the set of connections with what each has told us, for `getpeerinfo`.
+//!
+//! [`Net`] is Core's `CConnman` reduced to what a regtest node needs: it listens on
+//! `-port` (`-listen`, `-bind`), connects to `-connect` and `-addnode` and to what the
+//! `addnode` RPC names, and counts the bytes (`getnettotals`). There is no address
+//! manager: sou connects only where it is told.
+//!
+//! References: Core src/net.cpp (`CConnman`), src/net_processing.cpp (`PeerManagerImpl`).
+
+pub mod connection;
+pub mod handshake;
+pub mod peers;
+pub mod relay;
+pub mod sync;
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+
+use sou_primitives::Network;
+
+use crate::config::Config;
+use crate::rpc::dispatch::Shared;
+use peers::{ConnectionType, Peers, DEFAULT_MAX_CONNECTIONS};
+
+/// How often closed manual connections are opened again.
+pub const RECONNECT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The P2P port of a network when `-port` is not given (Core's `CChainParams::nDefaultPort`).
+pub fn default_port(network: Network) -> u16 {
+    match network {
+        Network::Mainnet => 8333,
+        Network::Testnet3 => 18333,
+        Network::Testnet4 => 48333,
+        Network::Signet => 38333,
+        Network::Regtest => 18444,
+    }
+}
+
+/// The node's connections (Core's `CConnman`).
+#[derive(Debug)]
+pub struct Net {
+    network: Network,
+    peers: Mutex<Peers>,
+    max_connections: AtomicU64,
+    /// `-peertimeout`, in seconds: how long a handshake may take.
+    peer_timeout: AtomicU64,
+    /// Bytes received and sent over all connections, closed ones included.
+    total_recv: AtomicU64,
+    total_sent: AtomicU64,
+    /// The runtime and the shared state, once started: to open connections from RPC.
+    started: OnceLock<(tokio::runtime::Handle, Weak<Shared>)>,
+    /// Addresses added with `addnode add` (and `-addnode`), in order.
+    added: Mutex<Vec<String>>,
+    /// Addresses of `-connect`.
+    connect: Mutex<Vec<String>>,
+    /// Targets with a connection open or being opened, to open at most one each.
+    busy: Mutex<HashSet<String>>,
+}
+
+impl Net {
+    /// No connections yet, for `network`.
+    pub fn new(network: Network) -> Net {
+        Net {
+            network,
+            peers: Mutex::new(Peers::default()),
+            max_connections: AtomicU64::new(DEFAULT_MAX_CONNECTIONS as u64),
+            peer_timeout: AtomicU64::new(connection::HANDSHAKE_TIMEOUT.as_secs()),
+            total_recv: AtomicU64::new(0),
+            total_sent: AtomicU64::new(0),
+            started: OnceLock::new(),
+            added: Mutex::new(Vec::new()),
+            connect: Mutex::new(Vec::new()),
+            busy: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The set of peers, locked.
+    pub fn peers(&self) -> MutexGuard<'_, Peers> {
+        self.peers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The magic bytes of the network's frames.
+    pub fn magic(&self) -> [u8; 4] {
+        self.network.params().magic
+    }
+
+    /// `-maxconnections`.
+    pub fn max_connections(&self) -> usize {
+        usize::try_from(self.max_connections.load(Ordering::Relaxed)).unwrap_or(usize::MAX)
+    }
+
+    /// How long a peer may take to finish the handshake (`-peertimeout`).
+    pub fn peer_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.peer_timeout.load(Ordering::Relaxed))
+    }
+
+    /// Counts bytes received.
+    pub fn add_recv(&self, bytes: u64) {
+        self.total_recv.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Counts bytes sent.
+    pub fn add_sent(&self, bytes: u64) {
+        self.total_sent.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Bytes received and sent so far (`getnettotals`).
+    pub fn totals(&self) -> (u64, u64) {
+        (
+            self.total_recv.load(Ordering::Relaxed),
+            self.total_sent.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The addresses added with `addnode add` or `-addnode`.
+    pub fn added_nodes(&self) -> MutexGuard<'_, Vec<String>> {
+        self.added.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens a connection to `target` ("host:port", or a host with the default port) on
+    /// the runtime the node started; false before the node started.
+    pub fn open_connection(&self, target: &str) -> bool {
+        let Some((handle, shared)) = self.started.get() else {
+            return false;
+        };
+        let Some(shared) = shared.upgrade() else {
+            return false;
+        };
+        let target = with_port(target, default_port(self.network));
+        // Core `OpenNetworkConnection`: not twice to the same destination.
+        if !self.busy().insert(target.clone()) {
+            return false;
+        }
+        handle.spawn(async move {
+            connection::connect(shared.clone(), target.clone(), ConnectionType::Manual).await;
+            shared.net.busy().remove(&target);
+        });
+        true
+    }
+
+    fn busy(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.busy.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens the connections of `-connect` and the added nodes that are not open, every
+    /// [`RECONNECT_INTERVAL`] until the node stops (Core `ThreadOpenConnections` with
+    /// `-connect`, `ThreadOpenAddedConnections`).
+    async fn keep_manual_connections(shared: Arc<Shared>) {
+        loop {
+            let targets: Vec<String> = {
+                let connect = shared.net.connect.lock().unwrap_or_else(|p| p.into_inner());
+                connect
+                    .iter()
+                    .chain(shared.net.added_nodes().iter())
+                    .cloned()
+                    .collect()
+            };
+            for target in targets {
+                shared.net.open_connection(&target);
+            }
+            tokio::select! {
+                () = tokio::time::sleep(RECONNECT_INTERVAL) => {}
+                () = shared.stopped() => return,
+            }
+        }
+    }
+
+    /// Closes every connection (shutdown).
+    pub fn disconnect_all(&self) {
+        for peer in self.peers().list() {
+            peer.request_disconnect();
+        }
+    }
+}
+
+/// `host` with `port` appended when it names none.
+pub fn with_port(target: &str, port: u16) -> String {
+    if target.parse::<SocketAddr>().is_ok() {
+        return target.to_string();
+    }
+    if target.parse::<std::net::Ipv6Addr>().is_ok() {
+        return format!("[{target}]:{port}");
+    }
+    match target.rsplit_once(':') {
+        Some((_, p)) if p.parse::<u16>().is_ok() => target.to_string(),
+        _ => format!("{target}:{port}"),
+    }
+}
+
+/// The addresses to listen on: `-bind` (each with `-port` unless it names one), else
+/// every interface; none with `-listen=0`. `-connect` turns listening off unless
+/// `-listen` is given (Core's `InitParameterInteraction`).
+fn listen_addresses(config: &Config, port: u16) -> Result<Vec<SocketAddr>, String> {
+    let connect = config.get_all("connect");
+    let listen_default = connect.is_empty() || config.is_negated("connect");
+    if !config.get_bool("listen", listen_default) {
+        return Ok(Vec::new());
+    }
+    let binds = config.get_all("bind");
+    if binds.is_empty() {
+        return Ok(vec![
+            SocketAddr::from(([0, 0, 0, 0], port)),
+            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),
+        ]);
+    }
+    let mut addresses = Vec::new();
+    for bind in binds {
+        // `-bind=addr=onion` marks Tor's incoming connections: the address is the same.
+        let bind = bind.split('=').next().unwrap_or_default();
+        let address = with_port(bind, port)
+            .parse::<SocketAddr>()
+            .map_err(|_| format!("Cannot resolve -bind address: '{bind}'"))?;
+        addresses.push(address);
+    }
+    Ok(addresses)
+}
+
+/// Starts the network part of the node on the current runtime: binds the listeners and
+/// opens the connections the options name. Called from the daemon's `serve`.
+pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> {
+    let net = &shared.net;
+    let network = config.network();
+    let port = match config.get("port") {
+        Some(p) => p
+            .parse::<u16>()
+            .map_err(|_| format!("Invalid port specified in -port: '{p}'"))?,
+        None => default_port(network),
+    };
+    let max = config.get_int("maxconnections", DEFAULT_MAX_CONNECTIONS as i64);
+    net.max_connections
+        .store(u64::try_from(max.max(0)).unwrap_or(0), Ordering::Relaxed);
+    let default_timeout = i64::try_from(connection::HANDSHAKE_TIMEOUT.as_secs()).unwrap_or(60);
+    let timeout = config.get_int("peertimeout", default_timeout);
+    if timeout <= 0 {
+        return Err("peertimeout must be a positive integer.".into());
+    }
+    net.peer_timeout
+        .store(u64::try_from(timeout).unwrap_or(60), Ordering::Relaxed);
+    let _ = net
+        .started
+        .set((tokio::runtime::Handle::current(), Arc::downgrade(shared)));
+    let addresses = listen_addresses(config, port)?;
+    let mut bound = 0;
+    for address in &addresses {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => {
+                tracing::info!("Bound to {address}");
+                bound += 1;
+                tokio::spawn(connection::accept_loop(listener, shared.clone()));
+            }
+            Err(e) if address.is_ipv6() && addresses.len() > 1 => {
+                tracing::debug!(target: "net", "Unable to bind to {address}: {e}");
+            }
+            Err(e) => {
+                return Err(format!(
+                    "Unable to bind to {address} on this computer. {} is probably already running. ({e})",
+                    "Bitcoin Core"
+                ))
+            }
+        }
+    }
+    if !addresses.is_empty() && bound == 0 {
+        return Err("Failed to listen on any port. Use -listen=0 if you want this.".into());
+    }
+    let connect: Vec<String> = config
+        .get_all("connect")
+        .into_iter()
+        .filter(|c| c != "0" && !c.is_empty())
+        .collect();
+    *net.connect.lock().unwrap_or_else(|p| p.into_inner()) = connect;
+    net.added_nodes().extend(config.get_all("addnode"));
+    tokio::spawn(Net::keep_manual_connections(shared.clone()));
+    Ok(())
+}
+
+/// The current UNIX time in seconds.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_port;
+
+    #[test]
+    fn a_port_is_added_only_when_missing() {
+        assert_eq!(with_port("127.0.0.1", 18444), "127.0.0.1:18444");
+        assert_eq!(with_port("127.0.0.1:1234", 18444), "127.0.0.1:1234");
+        assert_eq!(with_port("::1", 18444), "[::1]:18444");
+        assert_eq!(with_port("[::1]:99", 18444), "[::1]:99");
+        assert_eq!(with_port("localhost", 18444), "localhost:18444");
+        assert_eq!(with_port("localhost:5", 18444), "localhost:5");
+    }
+}

@@ -1,0 +1,331 @@
+//! Headers-first sync: learn the peer's chain of headers, then fetch the blocks we lack.
+//!
+//! Right after the handshake we send `getheaders` with a locator of our best header:
+//! hashes back to genesis, dense near the tip and ever sparser, so that the peer finds
+//! where our chains part however far apart they are. It answers with up to 2,000 headers
+//! after that point; each goes to the chain state's `accept_header` (proof of work,
+//! timestamps, the parent known), and a full batch means there are more, so we ask again
+//! from its last header. The blocks of headers we lack are asked for with
+//! `getdata(MSG_WITNESS_BLOCK)`, at most [`BLOCKS_IN_FLIGHT`] at a time from one peer, in
+//! height order, and handed to the node as `submitblock` does as they come.
+//!
+//! References: Core `PeerManagerImpl::ProcessHeadersMessage`, `FindNextBlocksToDownload`,
+//! `CChain::GetLocator` (src/net_processing.cpp, src/chain.cpp).
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+
+use sou_chain::Chainstate;
+use sou_p2p::messages::sync::MAX_HEADERS_RESULTS;
+use sou_p2p::{BlockLocator, Inventory, LocatorRequest, NetworkMessage};
+use sou_primitives::{Block, BlockHash, BlockHeader};
+
+use super::connection::{misbehaving, send, Disconnect};
+use super::peers::Peer;
+use super::unix_now;
+use crate::node::BlockVerdict;
+use crate::rpc::dispatch::Shared;
+use crate::store::DiskStore;
+
+/// Blocks asked of one peer and not yet received (Core `MAX_BLOCKS_IN_TRANSIT_PER_PEER`).
+pub const BLOCKS_IN_FLIGHT: usize = 16;
+
+/// A peer that has not sent a block asked of it within this is disconnected (Core's
+/// `BLOCK_DOWNLOAD_TIMEOUT_BASE`: one block interval, ten minutes).
+pub const BLOCK_DOWNLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// What a connection remembers of its sync.
+#[derive(Debug, Default)]
+pub struct SyncState {
+    /// Blocks to ask for, lowest first.
+    to_fetch: VecDeque<BlockHash>,
+    /// Blocks asked for, with their heights.
+    in_flight: Vec<(BlockHash, u32)>,
+    /// When the oldest block in flight was asked for (or the last one arrived since).
+    waiting_since: Option<std::time::Instant>,
+    /// Everything in the two lists above.
+    queued: HashSet<BlockHash>,
+    /// Set by the handshake: send the first ping now.
+    pub ping_requested: bool,
+}
+
+impl SyncState {
+    /// True when blocks are in flight and none arrived for [`BLOCK_DOWNLOAD_TIMEOUT`]
+    /// (Core's check in `SendMessages`: "Timeout downloading block").
+    pub fn download_timed_out(&self) -> bool {
+        !self.in_flight.is_empty()
+            && self
+                .waiting_since
+                .is_some_and(|since| since.elapsed() > BLOCK_DOWNLOAD_TIMEOUT)
+    }
+}
+
+/// The hash at `height` in the branch ending at `hash`.
+fn ancestor(chain: &Chainstate<DiskStore>, hash: BlockHash, height: u32) -> Option<BlockHash> {
+    if chain.is_active(&hash) {
+        return chain
+            .active_chain()
+            .get(usize::try_from(height).ok()?)
+            .copied();
+    }
+    let mut cursor = hash;
+    loop {
+        let entry = chain.entry(&cursor)?;
+        if entry.height == height {
+            return Some(cursor);
+        }
+        if entry.height < height {
+            return None;
+        }
+        cursor = entry.header.prev_blockhash;
+    }
+}
+
+/// A locator of the branch ending at `tip`: the last ten blocks, then steps doubling back
+/// to genesis (Core `LocatorEntries`).
+pub fn locator(chain: &Chainstate<DiskStore>, tip: BlockHash) -> BlockLocator {
+    let mut hashes = Vec::new();
+    let Some(mut height) = chain.entry(&tip).map(|e| e.height) else {
+        return BlockLocator::new(vec![chain.params().genesis_hash]);
+    };
+    let mut step = 1;
+    let mut cursor = tip;
+    loop {
+        hashes.push(cursor);
+        if height == 0 {
+            break;
+        }
+        height = height.saturating_sub(step);
+        match ancestor(chain, cursor, height) {
+            Some(next) => cursor = next,
+            None => break,
+        }
+        if hashes.len() > 10 {
+            step = step.saturating_mul(2);
+        }
+    }
+    BlockLocator::new(hashes)
+}
+
+/// Sends `getheaders` from `from` (our best header when `None`).
+fn send_getheaders(shared: &Shared, peer: &Peer, from: Option<BlockHash>) {
+    let locator = {
+        let node = shared.node();
+        // Core starts from the best header's parent, so that the answer is never empty.
+        let from = from.unwrap_or_else(|| {
+            let best = node.best_header().0;
+            node.chain()
+                .entry(&best)
+                .filter(|e| e.height > 0)
+                .map_or(best, |e| e.header.prev_blockhash)
+        });
+        locator(node.chain(), from)
+    };
+    let height = locator.hashes.first().map_or(0, |h| {
+        shared.node().chain().entry(h).map_or(0, |e| e.height)
+    });
+    tracing::debug!(target: "net", "getheaders ({height}) {} to peer={}",
+        locator.hashes.first().copied().unwrap_or(BlockHash::ZERO), peer.id);
+    send(
+        peer,
+        shared,
+        &NetworkMessage::GetHeaders(LocatorRequest {
+            locator,
+            hash_stop: BlockHash::ZERO,
+        }),
+    );
+}
+
+/// The handshake is done: start syncing headers.
+pub fn start(shared: &Shared, peer: &Peer, _state: &mut SyncState) {
+    send_getheaders(shared, peer, None);
+}
+
+/// `headers`: accept each, fetch the blocks we lack, ask for more after a full batch.
+pub fn on_headers(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    state: &mut SyncState,
+    headers: &[BlockHeader],
+) -> Result<(), Disconnect> {
+    let Some(first) = headers.first() else {
+        return Ok(());
+    };
+    let mut node = shared.node();
+    if node.chain().entry(&first.prev_blockhash).is_none() {
+        // Core `HandleUnconnectingHeaders`: ask for what links them to our chain.
+        drop(node);
+        send_getheaders(shared, peer, None);
+        return Ok(());
+    }
+    let mut last = None;
+    for header in headers {
+        if header.prev_blockhash != last.unwrap_or(first.prev_blockhash) {
+            return misbehaving(peer, "non-continuous headers sequence".into());
+        }
+        match node.submit_header(header) {
+            Ok(hash) => last = Some(hash),
+            Err(e) => {
+                return misbehaving(
+                    peer,
+                    format!("invalid header received, {}", e.reject_reason()),
+                )
+            }
+        }
+    }
+    let Some(last) = last else {
+        return Ok(());
+    };
+    let Some(last_entry) = node.chain().entry(&last).cloned() else {
+        return Ok(());
+    };
+    {
+        let mut stats = peer.stats();
+        if stats.best_known.is_none_or(|(_, h)| last_entry.height > h) {
+            stats.best_known = Some((last, last_entry.height));
+        }
+    }
+    // Only a branch with at least the work of our tip can become the tip (Core
+    // `FindNextBlocksToDownload`).
+    let tip_work = node
+        .chain()
+        .entry(&node.chain().tip())
+        .map(|e| e.chain_work);
+    if tip_work.is_none_or(|w| last_entry.chain_work >= w) {
+        let mut missing = Vec::new();
+        let mut cursor = last;
+        while let Some(entry) = node.chain().entry(&cursor) {
+            if entry.has_data || state.queued.contains(&cursor) || entry.is_failed() {
+                break;
+            }
+            missing.push(cursor);
+            cursor = entry.header.prev_blockhash;
+        }
+        for hash in missing.into_iter().rev() {
+            state.queued.insert(hash);
+            state.to_fetch.push_back(hash);
+        }
+    }
+    drop(node);
+    if headers.len() == MAX_HEADERS_RESULTS {
+        send_getheaders(shared, peer, Some(last));
+    }
+    request_blocks(shared, peer, state);
+    Ok(())
+}
+
+/// Asks for the next blocks, keeping at most [`BLOCKS_IN_FLIGHT`] out.
+fn request_blocks(shared: &Shared, peer: &Peer, state: &mut SyncState) {
+    let mut wanted = Vec::new();
+    {
+        let node = shared.node();
+        while state.in_flight.len() < BLOCKS_IN_FLIGHT {
+            let Some(hash) = state.to_fetch.pop_front() else {
+                break;
+            };
+            match node.chain().entry(&hash) {
+                Some(entry) if !entry.has_data => {
+                    if state.in_flight.is_empty() {
+                        state.waiting_since = Some(std::time::Instant::now());
+                    }
+                    state.in_flight.push((hash, entry.height));
+                    wanted.push(Inventory::WitnessBlock(hash));
+                }
+                _ => {
+                    state.queued.remove(&hash);
+                }
+            }
+        }
+    }
+    peer.stats().inflight = state.in_flight.iter().map(|(_, h)| *h).collect();
+    if !wanted.is_empty() {
+        send(peer, shared, &NetworkMessage::GetData(wanted));
+    }
+}
+
+/// `block`: hand it to the node as `submitblock` does, tell the other peers of a new tip.
+pub fn on_block(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    state: &mut SyncState,
+    block: Block,
+) -> Result<(), Disconnect> {
+    let hash = block.block_hash();
+    let before = state.in_flight.len();
+    state.in_flight.retain(|(h, _)| *h != hash);
+    if state.in_flight.len() < before {
+        state.waiting_since = Some(std::time::Instant::now());
+    }
+    state.queued.remove(&hash);
+    let verdict = {
+        let mut node = shared.node();
+        let verdict = node.submit_block(block);
+        shared.notify_tip(&node);
+        let height = node.chain().entry(&hash).map(|e| e.height);
+        (verdict, height)
+    };
+    match verdict {
+        (Ok(BlockVerdict::Invalid(e)), _) => {
+            // A block whose transactions do not match its header (mutated: someone may
+            // relay the right ones) or dated too far ahead says nothing of the peer's
+            // honesty (Core `MaybePunishNodeForBlock`); any other fault does.
+            use sou_chain::consensus::BlockErrorKind;
+            if !matches!(
+                e.kind(),
+                BlockErrorKind::Mutated | BlockErrorKind::TimeFuture
+            ) {
+                misbehaving(peer, format!("invalid block {hash}, {}", e.reject_reason()))?;
+            }
+        }
+        (Ok(BlockVerdict::Accepted(_)), Some(height)) => {
+            let mut stats = peer.stats();
+            stats.last_block = unix_now();
+            stats.synced_blocks = stats.synced_blocks.max(i64::from(height));
+            if stats.best_known.is_none_or(|(_, h)| height > h) {
+                stats.best_known = Some((hash, height));
+            }
+        }
+        (Err(e), _) => tracing::error!("ProcessNewBlock: {e}"),
+        _ => {}
+    }
+    request_blocks(shared, peer, state);
+    Ok(())
+}
+
+/// `inv`: a block we do not know means the peer has headers we lack: ask for them.
+pub fn on_inv(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    items: &[Inventory],
+) -> Result<(), Disconnect> {
+    let unknown = {
+        let node = shared.node();
+        items.iter().any(|item| match item {
+            Inventory::Block(hash) | Inventory::WitnessBlock(hash) => {
+                node.chain().entry(hash).is_none()
+            }
+            _ => false,
+        })
+    };
+    if unknown {
+        send_getheaders(shared, peer, None);
+    }
+    Ok(())
+}
+
+/// `notfound`: the peer has not the blocks it announced; stop waiting for them.
+pub fn on_notfound(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    state: &mut SyncState,
+    items: &[Inventory],
+) -> Result<(), Disconnect> {
+    for item in items {
+        if let Inventory::Block(hash) | Inventory::WitnessBlock(hash) = item {
+            state.in_flight.retain(|(h, _)| h != hash);
+            state.queued.remove(hash);
+        }
+    }
+    request_blocks(shared, peer, state);
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Core's `network` RPCs about peers: `getconnectioncount`, `getpeerinfo`, `addnode`,
+//! `disconnectnode`, `getnettotals`, `ping`.
+//!
+//! References: Core `src/rpc/net.cpp`.
+
+use serde_json::{json, Map, Value};
+
+use crate::p2p::peers::Peer;
+use crate::rpc::dispatch::Shared;
+use crate::rpc::{codes, params, RpcError};
+
+pub fn getconnectioncount(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+    Ok(Value::from(shared.net.peers().len()))
+}
+
+/// Core's `GetNetworkName` for a peer's address.
+fn network_name(peer: &Peer) -> &'static str {
+    let ip = peer.addr.ip().to_canonical();
+    if ip.is_loopback() || ip.is_unspecified() {
+        return "not_publicly_routable";
+    }
+    match ip {
+        std::net::IpAddr::V4(v4) if v4.is_private() || v4.is_link_local() => {
+            "not_publicly_routable"
+        }
+        std::net::IpAddr::V4(_) => "ipv4",
+        std::net::IpAddr::V6(_) => "ipv6",
+    }
+}
+
+/// Seconds with Core's precision (`SecondsDouble`).
+fn seconds(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+pub fn getpeerinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+    let mut result = Vec::new();
+    for peer in shared.net.peers().list() {
+        let stats = peer.stats().clone();
+        // Core leaves out a peer whose handshake has not begun (no state yet).
+        let mut o = Map::new();
+        o.insert("id".into(), peer.id.into());
+        o.insert("addr".into(), peer.addr_name.clone().into());
+        if let Some(bind) = peer.addr_bind {
+            o.insert("addrbind".into(), bind.to_string().into());
+        }
+        o.insert("network".into(), network_name(&peer).into());
+        o.insert(
+            "services".into(),
+            format!("{:016x}", stats.services.to_bits()).into(),
+        );
+        o.insert("servicesnames".into(), json!(stats.services.names()));
+        o.insert("relaytxes".into(), stats.relay.into());
+        o.insert("last_inv_sequence".into(), 0.into());
+        o.insert("inv_to_send".into(), 0.into());
+        o.insert("lastsend".into(), stats.lastsend.into());
+        o.insert("lastrecv".into(), stats.lastrecv.into());
+        o.insert("last_transaction".into(), 0.into());
+        o.insert("last_block".into(), stats.last_block.into());
+        o.insert("bytessent".into(), stats.bytes_sent().into());
+        o.insert("bytesrecv".into(), stats.bytes_recv().into());
+        o.insert("conntime".into(), stats.conntime.into());
+        o.insert("timeoffset".into(), stats.time_offset.into());
+        if let Some(t) = stats.ping_time {
+            o.insert("pingtime".into(), seconds(t));
+        }
+        if let Some(t) = stats.min_ping {
+            o.insert("minping".into(), seconds(t));
+        }
+        if let Some(t) = stats.ping_wait.filter(|t| *t > 0.0) {
+            o.insert("pingwait".into(), seconds(t));
+        }
+        o.insert("version".into(), stats.version.into());
+        o.insert("subver".into(), stats.subver.clone().into());
+        o.insert("inbound".into(), peer.is_inbound().into());
+        o.insert("bip152_hb_to".into(), false.into());
+        o.insert("bip152_hb_from".into(), false.into());
+        o.insert("presynced_headers".into(), (-1).into());
+        let synced_headers = stats.best_known.map_or(-1, |(_, h)| i64::from(h));
+        o.insert("synced_headers".into(), synced_headers.into());
+        o.insert("synced_blocks".into(), stats.synced_blocks.into());
+        o.insert("inflight".into(), json!(stats.inflight));
+        o.insert("addr_relay_enabled".into(), false.into());
+        o.insert("addr_processed".into(), 0.into());
+        o.insert("addr_rate_limited".into(), 0.into());
+        o.insert("permissions".into(), json!([]));
+        o.insert(
+            "minfeefilter".into(),
+            crate::rpc::format::amount(sou_primitives::Amount::from_sat(0)),
+        );
+        o.insert("bytessent_per_msg".into(), json!(stats.bytes_sent_per_msg));
+        o.insert("bytesrecv_per_msg".into(), json!(stats.bytes_recv_per_msg));
+        o.insert("connection_type".into(), peer.connection_type.name().into());
+        o.insert("transport_protocol_type".into(), "v1".into());
+        o.insert("session_id".into(), "".into());
+        result.push(Value::Object(o));
+    }
+    Ok(Value::Array(result))
+}
+
+pub fn addnode(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let node = params::get(p, 0)
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let command = params::get(p, 1)
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !matches!(command, "onetry" | "add" | "remove") {
+        return Err(RpcError::misc(crate::rpc::help::help("addnode")));
+    }
+    if params::get(p, 2).and_then(Value::as_bool) == Some(true) {
+        return Err(RpcError::invalid_parameter(
+            "Error: v2transport requested but not enabled (see -v2transport)",
+        ));
+    }
+    match command {
+        "onetry" => {
+            shared.net.open_connection(node);
+        }
+        "add" => {
+            {
+                let mut added = shared.net.added_nodes();
+                if added.iter().any(|a| a == node) {
+                    return Err(RpcError::new(
+                        codes::RPC_CLIENT_NODE_ALREADY_ADDED,
+                        "Error: Node already added",
+                    ));
+                }
+                added.push(node.to_string());
+            }
+            shared.net.open_connection(node);
+        }
+        _ => {
+            let mut added = shared.net.added_nodes();
+            let before = added.len();
+            added.retain(|a| a != node);
+            if added.len() == before {
+                return Err(RpcError::new(
+                    codes::RPC_CLIENT_NODE_NOT_ADDED,
+                    "Error: Node could not be removed. It has not been added previously.",
+                ));
+            }
+        }
+    }
+    Ok(Value::Null)
+}
+
+pub fn disconnectnode(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let address = params::get(p, 0).and_then(Value::as_str);
+    let node_id = match params::get(p, 1) {
+        Some(v) => Some(params::int(v)?),
+        None => None,
+    };
+    let peers = shared.net.peers().list();
+    let found: Vec<_> = match (address, node_id) {
+        (Some(address), None) => peers
+            .into_iter()
+            .filter(|peer| peer.addr_name == address || peer.addr.to_string() == address)
+            .collect(),
+        (address, Some(id)) if address.is_none_or(str::is_empty) => peers
+            .into_iter()
+            .filter(|peer| i64::try_from(peer.id).is_ok_and(|p| p == id))
+            .collect(),
+        _ => {
+            return Err(RpcError::new(
+                codes::RPC_INVALID_PARAMS,
+                "Only one of address and nodeid should be provided.",
+            ))
+        }
+    };
+    if found.is_empty() {
+        return Err(RpcError::new(
+            codes::RPC_CLIENT_NODE_NOT_CONNECTED,
+            "Node not found in connected nodes",
+        ));
+    }
+    for peer in found {
+        peer.request_disconnect();
+    }
+    Ok(Value::Null)
+}
+
+pub fn getnettotals(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+    let (recv, sent) = shared.net.totals();
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    Ok(json!({
+        "totalbytesrecv": recv,
+        "totalbytessent": sent,
+        "timemillis": millis,
+        "uploadtarget": {
+            "timeframe": 86400,
+            "target": 0,
+            "target_reached": false,
+            "serve_historical_blocks": true,
+            "bytes_left_in_cycle": 0,
+            "time_left_in_cycle": 0,
+        },
+    }))
+}
+
+pub fn ping(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
+    for peer in shared.net.peers().list() {
+        peer.request_ping();
+    }
+    Ok(Value::Null)
+}
