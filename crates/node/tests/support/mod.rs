@@ -9,24 +9,37 @@
     reason = "test support: a panic is a failed test"
 )]
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 pub mod bitcoind;
 
-/// A port the operating system just handed out on 127.0.0.1 (free, barring a race).
+/// A port the operating system just handed out on 127.0.0.1 (free, barring a race with
+/// another process). Within one test binary, where tests start nodes in parallel, a port
+/// is never handed out twice, even if the system offers it again once closed.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    let mut given = GIVEN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if given.insert(port) {
+            return port;
+        }
+    }
 }
 
 /// A new empty folder for one node, under the system's temporary folder.
