@@ -172,7 +172,11 @@ pub struct FeeRate(u64);
 impl FeeRate {
     /// Nothing per byte.
     pub const ZERO: FeeRate = FeeRate(0);
-    /// Core's default minimum relay fee rate, 1 sat/vB (`DEFAULT_MIN_RELAY_TX_FEE`).
+    /// 1 sat/vB: the floor sou's wallet pays, and its step when it bumps a fee. It was
+    /// Core's default minimum relay fee (`DEFAULT_MIN_RELAY_TX_FEE`) for years; the Core
+    /// version sou follows (v31.99) relays from 0.1 sat/vB, which sou-mempool's
+    /// `DEFAULT_MIN_RELAY_TX_FEE` holds. Paying at least this is never refused for its fee
+    /// rate by either.
     pub const MIN_RELAY: FeeRate = FeeRate(1000);
     /// Core's dust relay fee rate, 3 sat/vB (`DUST_RELAY_TX_FEE`).
     pub const DUST_RELAY: FeeRate = FeeRate(3000);
