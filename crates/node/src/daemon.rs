@@ -290,6 +290,7 @@ impl Daemon {
         let result = runtime.block_on(serve(&self.config, self.shared.clone()));
         tracing::info!("Shutdown: In progress...");
         self.shared.net.disconnect_all();
+        self.shared.net.save_bans();
         let flushed = self.shared.node().flush().map_err(|e| e.to_string());
         if let Some(cookie) = self.shared.auth.cookie_file() {
             let _ = std::fs::remove_file(cookie);

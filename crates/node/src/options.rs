@@ -183,7 +183,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     // Connection
     opt("addnode", NETWORK_ONLY, Connection, Implemented),
     opt("asmap", NONE, Connection, Ignored),
-    opt("bantime", NONE, Connection, Ignored),
+    opt("bantime", NONE, Connection, Implemented),
     opt("bind", NETWORK_ONLY, Connection, Implemented),
     opt("cjdnsreachable", NONE, Connection, Ignored),
     opt("connect", NETWORK_ONLY, Connection, Implemented),
@@ -202,7 +202,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("maxsendbuffer", NONE, Connection, Ignored),
     opt("maxuploadtarget", NONE, Connection, Ignored),
     opt("natpmp", NONE, Connection, Implemented),
-    opt("networkactive", NONE, Connection, Ignored),
+    opt("networkactive", NONE, Connection, Implemented),
     opt("onion", NONE, Connection, Ignored),
     opt("onlynet", NONE, Connection, Ignored),
     opt("peerblockfilters", NONE, Connection, Implemented),

@@ -196,3 +196,54 @@ fn deriveaddresses_answers_as_bitcoind() {
         "Descriptor does not have a corresponding address",
     );
 }
+
+#[test]
+fn multipath_descriptors_expand_as_in_bitcoind() {
+    let node = TestNode::start(&[]);
+    // BIP389: `<0;1>` stands for the receiving and the change chain. `descriptor` is the
+    // first expansion, `multipath_expansion` lists them all, between it and `checksum`.
+    let text = format!("wpkh({TPUB}/<0;1>/*)");
+    let info = node.rpc("getdescriptorinfo", json!([text]));
+    assert_eq!(
+        info.to_string(),
+        json!({
+            "descriptor": format!("wpkh({TPUB}/0/*)#efr7m7hr"),
+            "multipath_expansion": [
+                format!("wpkh({TPUB}/0/*)#efr7m7hr"),
+                format!("wpkh({TPUB}/1/*)#gaxlxt8m"),
+            ],
+            "checksum": "0pfxqzvr",
+            "isrange": true,
+            "issolvable": true,
+            "hasprivatekeys": false,
+        })
+        .to_string()
+    );
+    // One list of addresses per path, in the order the values are written.
+    let addresses = node.rpc("deriveaddresses", json!([ck(&text), [0, 1]]));
+    assert_eq!(
+        addresses,
+        json!([
+            [
+                "bcrt1qm90ugl4d48jv8n6e5t9ln6t9zlpm5th68x4f8g",
+                "bcrt1ql7zg7ukh3dwr25ex2zn9jse926f27xy2jz58tm"
+            ],
+            [
+                "bcrt1qku54ue2l7t7cftu2p6lghrufr6vzc99h0fwffz",
+                "bcrt1q9klcdx4zrgf7m95zhpwfm0lalk92a2rh3swq85"
+            ]
+        ])
+    );
+    // The keys of one multi() must list as many paths.
+    assert_eq!(
+        error(
+            &node,
+            "getdescriptorinfo",
+            json!([format!("sh(multi(1,{TPUB}/<0;1>,{TPUB}/<0;1;2>))")])
+        ),
+        (
+            -5,
+            "multi(): Multipath derivation paths have mismatched lengths".to_string()
+        )
+    );
+}

@@ -54,6 +54,16 @@ pub async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>)
                 continue;
             }
         };
+        // Core `CConnman::AcceptConnection`: nothing while networking is off, nothing from
+        // a banned address.
+        if !shared.net.network_active() {
+            tracing::debug!(target: "net", "connection from {addr} dropped: not accepting new connections");
+            continue;
+        }
+        if shared.net.is_banned(addr.ip()) {
+            tracing::debug!(target: "net", "connection from {addr} dropped (banned)");
+            continue;
+        }
         if shared.net.peers().len() >= shared.net.max_connections() {
             tracing::debug!(target: "net", "connection from {addr} dropped: not accepting new connections");
             continue;

@@ -11,10 +11,12 @@
 //! [`Net`] is Core's `CConnman` reduced to what a regtest node needs: it listens on
 //! `-port` (`-listen`, `-bind`), connects to `-connect` and `-addnode` and to what the
 //! `addnode` RPC names, and counts the bytes (`getnettotals`). There is no address
-//! manager: sou connects only where it is told.
+//! manager: sou connects only where it is told. It keeps the ban list ([`banman`],
+//! `setban`) and can be switched off (`setnetworkactive`).
 //!
 //! References: Core src/net.cpp (`CConnman`), src/net_processing.cpp (`PeerManagerImpl`).
 
+pub mod banman;
 pub mod connection;
 pub mod handshake;
 pub mod peers;
@@ -23,13 +25,14 @@ pub mod sync;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use sou_primitives::Network;
 
 use crate::config::Config;
 use crate::rpc::dispatch::Shared;
+use banman::{BanMan, Subnet};
 use peers::{ConnectionType, Peers, DEFAULT_MAX_CONNECTIONS};
 
 /// How often closed manual connections are opened again.
@@ -65,6 +68,12 @@ pub struct Net {
     connect: Mutex<Vec<String>>,
     /// Targets with a connection open or being opened, to open at most one each.
     busy: Mutex<HashSet<String>>,
+    /// The ban list (Core's `BanMan`).
+    bans: Mutex<BanMan>,
+    /// Where the ban list is kept (`<datadir>/banlist.json`), once started.
+    ban_file: OnceLock<std::path::PathBuf>,
+    /// False after `setnetworkactive false` (Core `fNetworkActive`).
+    active: AtomicBool,
 }
 
 impl Net {
@@ -81,6 +90,9 @@ impl Net {
             added: Mutex::new(Vec::new()),
             connect: Mutex::new(Vec::new()),
             busy: Mutex::new(HashSet::new()),
+            bans: Mutex::new(BanMan::default()),
+            ban_file: OnceLock::new(),
+            active: AtomicBool::new(true),
         }
     }
 
@@ -136,6 +148,10 @@ impl Net {
         let Some(shared) = shared.upgrade() else {
             return false;
         };
+        // Core `OpenNetworkConnection`: nothing while networking is off.
+        if !self.network_active() {
+            return false;
+        }
         let target = with_port(target, default_port(self.network));
         // Core `OpenNetworkConnection`: not twice to the same destination.
         if !self.busy().insert(target.clone()) {
@@ -146,6 +162,86 @@ impl Net {
             shared.net.busy().remove(&target);
         });
         true
+    }
+
+    /// The ban list, locked.
+    pub fn bans(&self) -> MutexGuard<'_, BanMan> {
+        self.bans.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes the ban list to banlist.json, through a temporary file (Core
+    /// `BanMan::DumpBanlist`, after each change and at shutdown); a failure is logged.
+    pub fn save_bans(&self) {
+        let Some(path) = self.ban_file.get() else {
+            return;
+        };
+        let json = self.bans().to_json(unix_now());
+        // Core's settings files: four spaces of indent, a final newline.
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut text = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut text, formatter);
+        if let Err(e) = serde::Serialize::serialize(&json, &mut serializer) {
+            tracing::warn!("Failed to write banlist {}: {e}", path.display());
+            return;
+        }
+        text.push(b'\n');
+        let temporary = path.with_extension("json.new");
+        let written =
+            std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
+        if let Err(e) = written {
+            tracing::warn!("Failed to write banlist {}: {e}", path.display());
+        }
+    }
+
+    /// Reads banlist.json from `dir` and keeps its path for [`Net::save_bans`] (Core
+    /// `BanMan::LoadBanlist`); a missing file is written anew.
+    fn load_bans(&self, dir: &std::path::Path) {
+        let path = dir.join("banlist.json");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(json) => self.bans().extend_from_json(&json, unix_now()),
+                Err(e) => tracing::warn!("Cannot load banlist {}: {e}", path.display()),
+            },
+            Err(_) => tracing::info!("Recreating the banlist database"),
+        }
+        let _ = self.ban_file.set(path);
+        self.save_bans();
+    }
+
+    /// True when `ip` is banned now.
+    pub fn is_banned(&self, ip: std::net::IpAddr) -> bool {
+        self.bans().is_banned(ip, unix_now())
+    }
+
+    /// Disconnects the peers whose address lies in `subnet` (Core
+    /// `CConnman::DisconnectNode(const CSubNet&)`); true when there was one.
+    pub fn disconnect_subnet(&self, subnet: &Subnet) -> bool {
+        let mut found = false;
+        for peer in self.peers().list() {
+            if subnet.contains(peer.addr.ip()) {
+                tracing::debug!(target: "net", "disconnect by subnet, peer={}", peer.id);
+                peer.request_disconnect();
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// Whether peer-to-peer networking is on (`getnetworkinfo`'s `networkactive`).
+    pub fn network_active(&self) -> bool {
+        self.active.load(Ordering::SeqCst)
+    }
+
+    /// Switches networking on or off; off closes every connection and refuses new ones
+    /// (Core `CConnman::SetNetworkActive`).
+    pub fn set_network_active(&self, active: bool) {
+        tracing::info!("SetNetworkActive: {active}");
+        if self.active.swap(active, Ordering::SeqCst) == active {
+            return;
+        }
+        if !active {
+            self.disconnect_all();
+        }
     }
 
     fn busy(&self) -> MutexGuard<'_, HashSet<String>> {
@@ -279,6 +375,14 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
         .collect();
     *net.connect.lock().unwrap_or_else(|p| p.into_inner()) = connect;
     net.added_nodes().extend(config.get_all("addnode"));
+    let bantime = config.get_int("bantime", banman::DEFAULT_BANTIME);
+    net.bans().set_default_bantime(bantime);
+    if let Some(dir) = config.datadir_net() {
+        net.load_bans(&dir);
+    }
+    if !config.get_bool("networkactive", true) {
+        net.set_network_active(false);
+    }
     tokio::spawn(Net::keep_manual_connections(shared.clone()));
     Ok(())
 }

@@ -124,7 +124,7 @@ pub fn getnetworkinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         "localservicesnames": services.names(),
         "localrelay": true,
         "timeoffset": 0,
-        "networkactive": true,
+        "networkactive": shared.net.network_active(),
         "connections": peers.len(),
         "connections_in": inbound,
         "connections_out": peers.len() - inbound,

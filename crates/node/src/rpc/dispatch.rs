@@ -20,7 +20,7 @@ use crate::rpc::auth::RpcAuth;
 use crate::rpc::mempool::{self, MempoolSettings};
 use crate::rpc::output_script;
 use crate::rpc::{
-    blockchain, blockstats, codes, control, help, mining, net, rawtransaction, RpcError,
+    bans, blockchain, blockstats, codes, control, help, mining, net, rawtransaction, RpcError,
 };
 
 /// What every handler may use: the node, and the server's own state.
@@ -263,6 +263,11 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "disconnectnode" => net::disconnectnode(shared, p),
         "getnettotals" => net::getnettotals(shared, p),
         "ping" => net::ping(shared, p),
+        "getaddednodeinfo" => net::getaddednodeinfo(shared, p),
+        "setnetworkactive" => net::setnetworkactive(shared, p),
+        "setban" => bans::setban(shared, p),
+        "listbanned" => bans::listbanned(shared, p),
+        "clearbanned" => bans::clearbanned(shared, p),
         "getrpcinfo" => control::getrpcinfo(shared, p),
         "uptime" => control::uptime(shared, p),
         "setmocktime" => control::setmocktime(shared, p),

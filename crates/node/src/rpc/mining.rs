@@ -10,7 +10,7 @@ use sou_keys::Address;
 use sou_miner::template::{finish_block, Candidate};
 use sou_primitives::encoding::{deserialize, serialize};
 use sou_primitives::{Block, BlockHeader, Script, Transaction};
-use sou_wallet::descriptor::Descriptor;
+use sou_wallet::descriptor::{Descriptor, Error as DescriptorError};
 
 use crate::node::{BlockVerdict, Node};
 use crate::rpc::blockchain::target_hex;
@@ -36,8 +36,11 @@ fn address_script(text: &str, shared: &Shared) -> Result<Script, RpcError> {
 /// The script a descriptor pays to (Core `getScriptFromDescriptor`): not ranged; of
 /// `combo()`'s scripts, P2WPKH if it has four, else P2PKH.
 fn descriptor_script(text: &str, shared: &Shared) -> Result<Script, RpcError> {
-    let descriptor = Descriptor::parse(text, shared.network, false)
-        .map_err(|e| RpcError::invalid_address_or_key(e.to_string()))?;
+    let descriptor = Descriptor::parse(text, shared.network, false).map_err(|e| match e {
+        // Core parses it, then refuses the several descriptors as a bad parameter.
+        DescriptorError::Multipath => RpcError::invalid_parameter(e.to_string()),
+        _ => RpcError::invalid_address_or_key(e.to_string()),
+    })?;
     if descriptor.is_range() {
         return Err(RpcError::invalid_parameter(
             "Ranged descriptor not accepted. Maybe pass through deriveaddresses first?",

@@ -9,6 +9,7 @@
 //! `src/httprpc.cpp`, `src/rpc/server.cpp`.
 
 pub mod auth;
+pub(crate) mod bans;
 pub(crate) mod blockchain;
 pub(crate) mod blockstats;
 pub(crate) mod control;

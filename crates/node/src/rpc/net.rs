@@ -1,5 +1,5 @@
 //! Core's `network` RPCs about peers: `getconnectioncount`, `getpeerinfo`, `addnode`,
-//! `disconnectnode`, `getnettotals`, `ping`.
+//! `disconnectnode`, `getnettotals`, `ping`, `getaddednodeinfo`, `setnetworkactive`.
 //!
 //! References: Core `src/rpc/net.cpp`.
 
@@ -205,4 +205,52 @@ pub fn ping(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         peer.request_ping();
     }
     Ok(Value::Null)
+}
+
+pub fn getaddednodeinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let mut added: Vec<String> = shared.net.added_nodes().clone();
+    if let Some(node) = params::get(p, 0).and_then(Value::as_str) {
+        if !added.iter().any(|a| a == node) {
+            return Err(RpcError::new(
+                codes::RPC_CLIENT_NODE_NOT_ADDED,
+                "Error: Node has not been added.",
+            ));
+        }
+        added = vec![node.to_string()];
+    }
+    let peers = shared.net.peers().list();
+    let port = crate::p2p::default_port(shared.network);
+    let mut result = Vec::new();
+    for node in added {
+        // Core `CConnman::GetAddedNodeInfo`: connected when a peer was opened under that
+        // name or has that address.
+        let target = crate::p2p::with_port(&node, port);
+        let peer = peers
+            .iter()
+            .find(|peer| peer.addr_name == node || peer.addr_name == target)
+            .or_else(|| peers.iter().find(|peer| peer.addr.to_string() == target));
+        let addresses: Vec<Value> = peer
+            .map(|peer| {
+                let direction = if peer.is_inbound() {
+                    "inbound"
+                } else {
+                    "outbound"
+                };
+                json!({ "address": peer.addr.to_string(), "connected": direction })
+            })
+            .into_iter()
+            .collect();
+        result.push(json!({
+            "addednode": node,
+            "connected": peer.is_some(),
+            "addresses": addresses,
+        }));
+    }
+    Ok(Value::Array(result))
+}
+
+pub fn setnetworkactive(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let active = params::get(p, 0).map_or(Ok(false), params::boolean)?;
+    shared.net.set_network_active(active);
+    Ok(Value::Bool(shared.net.network_active()))
 }

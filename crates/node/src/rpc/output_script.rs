@@ -6,10 +6,12 @@
 //! guard against typing errors in something that decides where coins go;
 //! `getdescriptorinfo` computes it, for the text as written.
 //!
-//! What sou's descriptors do not read yet (miniscript, `musig()`, multipath steps `<0;1>`,
-//! `unused()`) is refused with a message of sou's own, where Core answers; for the same
-//! reason the `multipath_expansion` field and the nested result of `deriveaddresses` for a
-//! multipath descriptor never appear.
+//! A multipath descriptor (BIP389, `xpub/<0;1>/*`) stands for several: `getdescriptorinfo`
+//! describes the first and lists them all in `multipath_expansion`; `deriveaddresses`
+//! returns one list of addresses per descriptor, in the order of the multipath values.
+//!
+//! What sou's descriptors do not read yet (miniscript, `musig()`, `unused()`) is refused
+//! with a message of sou's own, where Core answers.
 //!
 //! References: Core `src/rpc/output_script.cpp` (`getdescriptorinfo`, `DeriveAddresses`,
 //! `deriveaddresses`), `src/rpc/util.cpp` (`ParseRange`, `ParseDescriptorRange`).
@@ -31,15 +33,26 @@ const MAX_RANGE: i64 = 1_000_000;
 /// checksum of the text given, and whether it is ranged, solvable and holds secret keys.
 pub fn getdescriptorinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let text = params::string(&p[0])?;
-    let descriptor = parse(text, shared, false)?;
-    Ok(json!({
-        "descriptor": descriptor.to_string(),
-        // The text parsed, so its checksum part is right: a checksum exists.
-        "checksum": input_checksum(text).unwrap_or_default(),
-        "isrange": descriptor.is_range(),
-        "issolvable": descriptor.is_solvable(),
-        "hasprivatekeys": descriptor.has_private_keys(),
-    }))
+    let all = parse(text, shared, false)?;
+    let descriptor = first(&all);
+    let mut info = serde_json::Map::new();
+    info.insert("descriptor".into(), json!(descriptor.to_string()));
+    if all.len() > 1 {
+        let expansion: Vec<String> = all.iter().map(ToString::to_string).collect();
+        info.insert("multipath_expansion".into(), json!(expansion));
+    }
+    // The text parsed, so its checksum part is right: a checksum exists.
+    info.insert(
+        "checksum".into(),
+        json!(input_checksum(text).unwrap_or_default()),
+    );
+    info.insert("isrange".into(), json!(descriptor.is_range()));
+    info.insert("issolvable".into(), json!(descriptor.is_solvable()));
+    info.insert(
+        "hasprivatekeys".into(),
+        json!(descriptor.has_private_keys()),
+    );
+    Ok(Value::Object(info))
 }
 
 /// `deriveaddresses "descriptor" ( range )`: the addresses of the descriptor's scripts, at
@@ -51,7 +64,8 @@ pub fn deriveaddresses(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> 
         Some(range) => descriptor_range(range)?,
         None => (0, 0),
     };
-    let descriptor = parse(text, shared, true)?;
+    let all = parse(text, shared, true)?;
+    let descriptor = first(&all);
     // Core counts the parameters, not the non-null ones: an explicit `null` range is
     // still "specified" for an un-ranged descriptor, and gives index 0 of a ranged one.
     if !descriptor.is_range() && p.len() > 1 {
@@ -64,6 +78,24 @@ pub fn deriveaddresses(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> 
             "Range must be specified for a ranged descriptor",
         ));
     }
+    let lists = all
+        .iter()
+        .map(|d| derive_addresses(d, begin, end, shared))
+        .collect::<Result<Vec<_>, _>>()?;
+    // One descriptor: its list; several (multipath): a list of lists.
+    Ok(match <[Value; 1]>::try_from(lists) {
+        Ok([only]) => only,
+        Err(lists) => Value::Array(lists),
+    })
+}
+
+/// The addresses of `descriptor` at `begin..=end` (Core `DeriveAddresses`).
+fn derive_addresses(
+    descriptor: &Descriptor,
+    begin: u32,
+    end: u32,
+    shared: &Shared,
+) -> Result<Value, RpcError> {
     let mut addresses = Vec::new();
     for index in begin..=end {
         let scripts = descriptor.script_pubkeys_at(index).map_err(|_| {
@@ -86,9 +118,16 @@ pub fn deriveaddresses(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> 
     Ok(Value::Array(addresses))
 }
 
-fn parse(text: &str, shared: &Shared, require_checksum: bool) -> Result<Descriptor, RpcError> {
-    Descriptor::parse(text, shared.network, require_checksum)
+/// The descriptors the text stands for, one unless it is multipath (Core `Parse`).
+fn parse(text: &str, shared: &Shared, require_checksum: bool) -> Result<Vec<Descriptor>, RpcError> {
+    Descriptor::parse_multipath(text, shared.network, require_checksum)
         .map_err(|e| RpcError::invalid_address_or_key(e.to_string()))
+}
+
+/// The first descriptor, which Core reports on (`descs.at(0)`).
+fn first(all: &[Descriptor]) -> &Descriptor {
+    all.first()
+        .expect("a parsed descriptor stands for at least one")
 }
 
 /// `<pubkey> OP_CHECKSIG` with a 33- or 65-byte key (Core's `PubKeyDestination`).

@@ -1,7 +1,8 @@
 //! Descriptors made from a seed: every function sou's descriptors read, nested as allowed
 //! and now and then as not allowed, over keys of every form a descriptor may write (hex,
 //! x-only, WIF, `tpub`/`tprv` with origins, paths, hardened steps and ranges), and some
-//! broken keys; then with or without a checksum, right or wrong.
+//! broken keys; multipath keys (BIP389) in `multipath.rs`; then with or without a
+//! checksum, right or wrong.
 //!
 //! Everything is regtest: WIF and extended keys use the test prefixes, addresses `bcrt1`
 //! and the regtest Base58 versions. A mainnet key or address is one of the broken cases.
@@ -37,7 +38,7 @@ impl Gen {
         items[self.below(items.len() as u64) as usize]
     }
 
-    fn bytes32(&mut self) -> [u8; 32] {
+    pub fn bytes32(&mut self) -> [u8; 32] {
         let mut out = [0u8; 32];
         for chunk in out.chunks_mut(8) {
             chunk.copy_from_slice(&self.next().to_le_bytes());
@@ -57,7 +58,7 @@ impl Gen {
 /// Where a key stands: segwit v0 and taproot refuse uncompressed keys, and only taproot
 /// takes x-only ones.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
+pub enum Ctx {
     Legacy,
     Segwit,
     Taproot,
@@ -71,7 +72,7 @@ pub struct Case {
 
 /// The next descriptor.
 pub fn descriptor(g: &mut Gen) -> Case {
-    let (body, function) = match g.below(19) {
+    let (body, function) = match g.below(22) {
         0 => (format!("pk({})", key(g, Ctx::Legacy)), "pk"),
         1 => (format!("pkh({})", key(g, Ctx::Legacy)), "pkh"),
         2 | 3 => (format!("wpkh({})", key(g, Ctx::Segwit)), "wpkh"),
@@ -85,6 +86,7 @@ pub fn descriptor(g: &mut Gen) -> Case {
         15 => (format!("raw({})", raw_hex(g)), "raw"),
         16 => (misplaced(g), "misplaced"),
         17 => (format!("sh({})", multi(g, Ctx::Legacy, 18)), "sh"),
+        18..=20 => (crate::multipath::descriptor(g), "multipath"),
         _ => (garbled(g), "garbled"),
     };
     Case {
@@ -221,7 +223,7 @@ fn garbled(g: &mut Gen) -> String {
 
 /// A key expression: mostly valid for `ctx`, sometimes of a form `ctx` refuses, sometimes
 /// broken.
-fn key(g: &mut Gen, ctx: Ctx) -> String {
+pub fn key(g: &mut Gen, ctx: Ctx) -> String {
     let secret = g.secret();
     let public = secret.public_key();
     let bad = g.chance(4);
@@ -335,8 +337,8 @@ fn broken_key(g: &mut Gen, compressed: &[u8; 33]) -> String {
         8 => format!("{}/1x", extended_plain(g)),
         9 => format!("[d34db33f]]{hex}"),
         10 => format!("d34db33f]{hex}"),
-        // Multipath steps (BIP389) are allowed after an extended key, which sou does not
-        // read yet, but never in an origin.
+        // Multipath steps (BIP389) are allowed after an extended key (`multipath.rs`),
+        // never in an origin.
         _ => format!("[d34db33f/<0;1>]{hex}"),
     }
 }

@@ -5,10 +5,11 @@
 //! The descriptors come from a seed (see `generator.rs`): every function sou's descriptors
 //! read (`pk`, `pkh`, `wpkh`, `combo`, `sh`, `wsh`, `multi`, `sortedmulti`, `tr` with
 //! script trees of `pk`, `multi_a` and `sortedmulti_a` leaves, `rawtr`, `addr`, `raw`),
-//! keys as hex, x-only, WIF, `tpub`/`tprv` with origins, paths, hardened steps and
-//! ranges, with or without checksums; and broken ones: wrong checksums, bad keys,
-//! functions where they may not stand, text that is almost a descriptor. Ranged
-//! descriptors are derived over a small range, and some calls pass ranges Core refuses.
+//! keys as hex, x-only, WIF, `tpub`/`tprv` with origins, paths, hardened steps, ranges
+//! and multipath steps (BIP389, `<0;1>`, see `multipath.rs`), with or without checksums;
+//! and broken ones: wrong checksums, bad keys, functions where they may not stand, text
+//! that is almost a descriptor, multipath keys that disagree. Ranged descriptors are
+//! derived over a small range, and some calls pass ranges Core refuses.
 //!
 //! Run it with Core's `bitcoind` (it prints `SKIPPED` without):
 //!
@@ -27,6 +28,7 @@
 )]
 
 mod generator;
+mod multipath;
 #[path = "../support/mod.rs"]
 mod support;
 

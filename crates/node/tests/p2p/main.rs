@@ -14,6 +14,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bans;
 mod sou_pair;
 mod wire;
 mod with_bitcoind;

@@ -80,7 +80,7 @@ fn layout_follows_cores_column_rule() {
             }
         }
     }
-    assert_eq!(blocks, 101);
+    assert_eq!(blocks, 109);
 }
 
 #[test]
@@ -150,6 +150,11 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("ping", &["Result:", "Examples:"]),
     ("getnetworkinfo", &["Result:", "Examples:"]),
     ("getpeerinfo", &["Result:", "Examples:"]),
+    ("clearbanned", &["Result:", "Examples:"]),
+    ("getaddednodeinfo", &["Arguments:", "Result:", "Examples:"]),
+    ("listbanned", &["Result:", "Examples:"]),
+    ("setban", &["Arguments:", "Result:", "Examples:"]),
+    ("setnetworkactive", &["Arguments:", "Result:"]),
     ("createrawtransaction", &["Arguments:", "Result:", "Examples:"]),
     ("decoderawtransaction", &["Arguments:", "Result:", "Examples:"]),
     ("decodescript", &["Arguments:", "Result:", "Examples:"]),
@@ -207,6 +212,11 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("ping", "network"),
     ("getnetworkinfo", "network"),
     ("getpeerinfo", "network"),
+    ("clearbanned", "network"),
+    ("getaddednodeinfo", "network"),
+    ("listbanned", "network"),
+    ("setban", "network"),
+    ("setnetworkactive", "network"),
     ("createrawtransaction", "rawtransactions"),
     ("decoderawtransaction", "rawtransactions"),
     ("decodescript", "rawtransactions"),
@@ -264,12 +274,17 @@ submitheader "hexdata"
 
 == Network ==
 addnode "node" "command" ( v2transport )
+clearbanned
 disconnectnode ( "address" nodeid )
+getaddednodeinfo ( "node" )
 getconnectioncount
 getnettotals
 getnetworkinfo
 getpeerinfo
+listbanned
 ping
+setban "subnet" "command" ( bantime absolute )
+setnetworkactive state
 
 == Rawtransactions ==
 createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )

@@ -89,7 +89,7 @@ fn requests_are_answered_as_core() {
         failures.join("\n")
     );
     // Help texts, errors before the handler, passed to the handler, echoed.
-    assert_eq!(counts, [81, 190, 4, 11]);
+    assert_eq!(counts, [88, 196, 6, 11]);
 }
 
 // ---- Recorded from bitcoind v31.99.0 (see the top of main.rs). ----

@@ -25,7 +25,7 @@ fn the_table_has_each_method_once() {
             m.name
         );
     }
-    assert_eq!(METHODS.len(), 53);
+    assert_eq!(METHODS.len(), 58);
     assert!(method("nosuchmethod").is_none());
 }
 
@@ -79,7 +79,7 @@ fn argument_heads_are_cores() {
         assert_eq!(argument_heads(row(name).help), *core, "{name}");
         compared += core.len();
     }
-    assert_eq!(compared, 87);
+    assert_eq!(compared, 93);
 }
 
 /// The type help prints for a parameter kind (`RPCArg::ToDescriptionString`).
@@ -133,7 +133,7 @@ fn parameters_are_cores() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 87);
+    assert_eq!(compared, 93);
     let hidden: usize = METHODS.iter().map(|m| m.params.len()).sum::<usize>() - compared;
     assert_eq!(hidden, HIDDEN_PARAMS.len());
 }
@@ -217,6 +217,11 @@ const CORE_SIGNATURES: &[(&str, &str)] = &[
     ("ping", "ping"),
     ("getnetworkinfo", "getnetworkinfo"),
     ("getpeerinfo", "getpeerinfo"),
+    ("clearbanned", "clearbanned"),
+    ("getaddednodeinfo", r#"getaddednodeinfo ( "node" )"#),
+    ("listbanned", "listbanned"),
+    ("setban", r#"setban "subnet" "command" ( bantime absolute )"#),
+    ("setnetworkactive", "setnetworkactive state"),
     ("createrawtransaction", r#"createrawtransaction [{"txid":"hex","vout":n,"sequence":n},...] [{"address":amount,...},{"data":"hex"},...] ( locktime replaceable version )"#),
     ("decoderawtransaction", r#"decoderawtransaction "hexstring" ( iswitness )"#),
     ("decodescript", r#"decodescript "hexstring""#),
@@ -274,6 +279,11 @@ const CORE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("ping", &[]),
     ("getnetworkinfo", &[]),
     ("getpeerinfo", &[]),
+    ("clearbanned", &[]),
+    ("getaddednodeinfo", &["node (string, optional, default=all nodes)"]),
+    ("listbanned", &[]),
+    ("setban", &["subnet (string, required)", "command (string, required)", "bantime (numeric, optional, default=0)", "absolute (boolean, optional, default=false)"]),
+    ("setnetworkactive", &["state (boolean, required)"]),
     ("createrawtransaction", &["inputs (json array, required)", "outputs (json array, required)", "locktime (numeric, optional, default=0)", "replaceable (boolean, optional, default=true)", "version (numeric, optional, default=2)"]),
     ("decoderawtransaction", &["hexstring (string, required)", "iswitness (boolean, optional, default=depends on heuristic tests)"]),
     ("decodescript", &["hexstring (string, required)"]),

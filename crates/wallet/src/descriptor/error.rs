@@ -136,6 +136,30 @@ pub enum Error {
         "Key path value '{0}' specifies multipath in a section where multipath is not allowed"
     )]
     MultipathNotAllowed(String),
+    /// A second multipath step `<a;b>` in one key expression (BIP389 allows one).
+    #[error("Multiple multipath key path specifiers found")]
+    MultipleMultipath,
+    /// A multipath step with fewer than two values, `<>` or `<0>`.
+    #[error("Multipath key path specifiers must have at least two items")]
+    MultipathTooFew,
+    /// A value written twice in one multipath step (with its hardened bit, as Core prints
+    /// it: `<1h;1h>` gives 2147483649).
+    #[error("Duplicated key path value {0} in multipath specifier")]
+    MultipathDuplicate(u32),
+    /// Keys of one `multi()` (or `multi_a()`) with different numbers of paths.
+    #[error("multi(): Multipath derivation paths have mismatched lengths")]
+    MultiMultipathMismatch,
+    /// Leaves of a `tr()` tree with different numbers of paths.
+    #[error("tr(): Multipath subscripts have mismatched lengths")]
+    TrMultipathSubscriptsMismatch,
+    /// A `tr()` internal key with a number of paths other than its leaves'.
+    #[error("tr(): Multipath internal key mismatches multipath subscripts lengths")]
+    TrMultipathKeyMismatch,
+    /// A multipath descriptor where one descriptor is needed (Core's message in
+    /// `generatetodescriptor`); [`Descriptor::parse_multipath`](super::Descriptor::parse_multipath)
+    /// reads it.
+    #[error("Multipath descriptor not accepted")]
+    Multipath,
     /// No keys, or more than 999, in `multi_a`.
     #[error("Cannot have {0} keys in multi_a; must have between 1 and 999 keys, inclusive")]
     MultiAKeyCount(usize),

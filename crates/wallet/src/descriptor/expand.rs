@@ -217,7 +217,7 @@ impl Descriptor {
 }
 
 impl ScriptTree {
-    fn collect_leaves<'a>(&'a self, out: &mut Vec<&'a Descriptor>) {
+    pub(super) fn collect_leaves<'a>(&'a self, out: &mut Vec<&'a Descriptor>) {
         match self {
             ScriptTree::Leaf(leaf) => out.push(leaf),
             ScriptTree::Branch(a, b) => {

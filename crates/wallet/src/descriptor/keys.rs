@@ -20,6 +20,9 @@
 //! (Core `ParseKeyPathNum` overwrites one `apostrophe` flag); sou does the same, so that
 //! the checksums agree.
 //!
+//! After the extended key, one step may list alternatives, `<0;1>` (BIP389): the key
+//! then stands for one key per value, expanded in `multipath.rs`.
+//!
 //! Deriving through a hardened step needs the secret: `xpub/1h/*` parses, but no script
 //! can be computed from it ([`Error::NeedsPrivateKey`]).
 //!
@@ -37,6 +40,7 @@ use sou_keys::key::PrivateKey;
 use sou_keys::{NetworkKind, PublicKey, XOnlyPublicKey};
 use sou_primitives::Network;
 
+use super::multipath::{parse_multipath_step, Multipath};
 use super::parse::{decode_hex, parse_u32, Context};
 use super::{write_hex, Error};
 
@@ -68,6 +72,9 @@ pub struct DescriptorKey {
     source: KeySource,
     /// Print hardened steps with `'` rather than `h` (Core's `m_apostrophe`).
     apostrophe: bool,
+    /// A BIP389 step `<a;b;...>` still to be expanded (see `multipath.rs`); only while
+    /// parsing, [`Descriptor::parse`](super::Descriptor::parse) returns expanded keys.
+    pub(super) multipath: Option<Multipath>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +108,7 @@ impl DescriptorKey {
                 secret: None,
             },
             apostrophe: false,
+            multipath: None,
         }
     }
 
@@ -174,6 +182,15 @@ impl DescriptorKey {
     /// The 32 bytes of the key's x coordinate at `index` (BIP340), for taproot.
     pub(super) fn x_only_at(&self, index: u32) -> Result<[u8; 32], Error> {
         x_bytes(&self.public_key_at(index)?).ok_or(Error::Keys(sou_keys::Error::InvalidPublicKey))
+    }
+
+    /// Replaces step `position` of an extended key's path (multipath expansion).
+    pub(super) fn set_step(&mut self, position: usize, value: ChildNumber) {
+        if let KeySource::Extended { path, .. } = &mut self.source {
+            if let Some(step) = path.get_mut(position) {
+                *step = value;
+            }
+        }
     }
 
     /// True unless the key is an uncompressed concrete key.
@@ -270,11 +287,13 @@ pub(super) fn parse_key(sp: &str, ctx: Context, network: Network) -> Result<Desc
         None => None,
         Some(text) => Some(parse_origin(text, &mut apostrophe)?),
     };
-    let source = parse_source(key_text, ctx, network, &mut apostrophe)?;
+    let mut multipath = None;
+    let source = parse_source(key_text, ctx, network, &mut apostrophe, &mut multipath)?;
     Ok(DescriptorKey {
         origin,
         source,
         apostrophe,
+        multipath,
     })
 }
 
@@ -312,7 +331,7 @@ fn is_multipath(elem: &str) -> bool {
 }
 
 /// One step: a number below 2^31, `h` or `'` for hardened (Core `ParseKeyPathNum`).
-fn parse_step(elem: &str, apostrophe: &mut bool) -> Result<ChildNumber, Error> {
+pub(super) fn parse_step(elem: &str, apostrophe: &mut bool) -> Result<ChildNumber, Error> {
     let (digits, hardened) = if let Some(d) = elem.strip_suffix('\'') {
         *apostrophe = true;
         (d, true)
@@ -337,6 +356,7 @@ fn parse_source(
     ctx: Context,
     network: Network,
     apostrophe: &mut bool,
+    multipath: &mut Option<Multipath>,
 ) -> Result<KeySource, Error> {
     // Segwit and taproot commit to 33-byte keys only (BIP143 and BIP341 policy).
     let permit_uncompressed = matches!(ctx, Context::Top | Context::P2sh);
@@ -384,7 +404,17 @@ fn parse_source(
     let mut path = Vec::new();
     for elem in split.iter().skip(1) {
         if is_multipath(elem) {
-            return Err(Error::Unsupported("multipath key paths (BIP389)"));
+            if multipath.is_some() {
+                return Err(Error::MultipleMultipath);
+            }
+            let values = parse_multipath_step(elem, apostrophe)?;
+            // The first value holds the place; expansion puts each in turn.
+            path.push(*values.first().expect("at least two values"));
+            *multipath = Some(Multipath {
+                position: path.len() - 1,
+                values,
+            });
+            continue;
         }
         path.push(parse_step(elem, apostrophe)?);
     }

@@ -63,9 +63,12 @@
 //! [`Descriptor`]), `error.rs` (the messages, [`Error`]); here, the types and the way
 //! back to text.
 //!
+//! A multipath key, `xpub.../<0;1>/*` (BIP389), makes one text stand for several
+//! descriptors: [`Descriptor::parse_multipath`] returns them all (`multipath.rs`).
+//!
 //! Not yet read: miniscript (other functions inside `wsh()` and `tr()`), `musig()`
-//! (BIP390), multipath steps `<0;1>` (BIP389) and `unused()`; they are refused with
-//! [`Error::Unsupported`] or Core's message for an unknown function.
+//! (BIP390) and `unused()`; they are refused with [`Error::Unsupported`] or Core's
+//! message for an unknown function.
 //!
 //! References: BIP380 (checksum, key expressions), BIP381 (`pk`, `pkh`, `sh`), BIP382
 //! (`wpkh`, `wsh`), BIP383 (`multi`, `sortedmulti`), BIP384 (`combo`), BIP385 (`addr`,
@@ -82,6 +85,9 @@ mod error;
 mod expand;
 mod infer;
 mod keys;
+mod multipath;
+#[cfg(test)]
+mod multipath_tests;
 mod parse;
 #[cfg(test)]
 mod tests;

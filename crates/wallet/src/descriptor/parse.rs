@@ -20,8 +20,8 @@ use sou_primitives::script::MAX_SCRIPT_ELEMENT_SIZE;
 use sou_primitives::standard::MAX_PUBKEYS_PER_MULTISIG;
 use sou_primitives::{Network, Script};
 
-use super::checksum::check_checksum;
 use super::keys::{multi_push_size, parse_key};
+use super::multipath::check_lockstep;
 use super::{Descriptor, DescriptorKey, Error, ScriptTree};
 
 /// The most keys a `multi_a()` may hold (Core `MAX_PUBKEYS_PER_MULTI_A`): the number of
@@ -46,17 +46,19 @@ impl Descriptor {
     /// Keys are hex public keys, WIF secret keys and extended keys of `network` (`xpub`
     /// on mainnet, `tpub` on the others); a secret key is kept, so that hardened steps can
     /// be derived, but printing shows only public keys.
+    ///
+    /// A multipath descriptor (BIP389, `xpub/<0;1>/*`) stands for several and is refused
+    /// with [`Error::Multipath`]; [`Descriptor::parse_multipath`] reads it.
     pub fn parse(
         text: &str,
         network: Network,
         require_checksum: bool,
     ) -> Result<Descriptor, Error> {
-        let mut rest = check_checksum(text, require_checksum)?;
-        let descriptor = parse_script(&mut rest, Context::Top, network)?;
-        if !rest.is_empty() {
-            return Err(Error::TrailingText);
+        let mut all = Descriptor::parse_multipath(text, network, require_checksum)?;
+        match (all.pop(), all.is_empty()) {
+            (Some(descriptor), true) => Ok(descriptor),
+            _ => Err(Error::Multipath),
         }
-        Ok(descriptor)
     }
 }
 
@@ -96,7 +98,11 @@ fn within(context: &'static str) -> impl Fn(Error) -> Error {
 
 /// Parses one script expression at the start of `sp` (Core `ParseScript`), leaving what
 /// follows it in `sp`.
-fn parse_script(sp: &mut &str, ctx: Context, network: Network) -> Result<Descriptor, Error> {
+pub(super) fn parse_script(
+    sp: &mut &str,
+    ctx: Context,
+    network: Network,
+) -> Result<Descriptor, Error> {
     let e = expr(sp);
     let top = ctx == Context::Top;
     let top_sh_wsh = matches!(ctx, Context::Top | Context::P2sh | Context::P2wsh);
@@ -274,6 +280,11 @@ fn parse_multi(
     if ctx == Context::P2sh && script_size + 3 > MAX_SCRIPT_ELEMENT_SIZE {
         return Err(Error::P2shTooLarge(script_size + 3));
     }
+    // BIP389: every multipath key lists as many paths (checked last, as in Core).
+    check_lockstep(
+        keys.iter().map(DescriptorKey::path_count),
+        Error::MultiMultipathMismatch,
+    )?;
     Ok((threshold, keys))
 }
 
@@ -290,6 +301,18 @@ fn parse_tr(mut args: &str, network: Network) -> Result<Descriptor, Error> {
     let tree = parse_tree(&mut args, 0, network)?;
     if !args.is_empty() {
         return Err(Error::TrExpected("')'"));
+    }
+    // BIP389: the leaves must agree with each other and with the internal key, which
+    // counts in the largest number (Core's `max_providers_len` starts from it).
+    let mut leaves = Vec::new();
+    tree.collect_leaves(&mut leaves);
+    let counts = leaves.iter().map(|leaf| leaf.path_count());
+    let most = counts.clone().max().unwrap_or(1).max(key.path_count());
+    if counts.clone().any(|n| n != 1 && n != most) {
+        return Err(Error::TrMultipathSubscriptsMismatch);
+    }
+    if key.path_count() > 1 && key.path_count() != most {
+        return Err(Error::TrMultipathKeyMismatch);
     }
     Ok(Descriptor::Tr {
         key,

@@ -299,7 +299,7 @@ fn extended_keys_belong_to_one_network() {
     assert_eq!(err, format!("pk(): key '{XPUB}' is not valid"));
     assert_eq!(
         parse_err(&format!("pk({XPUB}/<0;1>/*)")),
-        "pk(): multipath key paths (BIP389) is not supported by sou's descriptors yet"
+        "Multipath descriptor not accepted"
     );
     assert_eq!(
         parse_err(&format!("pk([deadbeef/<0;1>]{XPUB})")),

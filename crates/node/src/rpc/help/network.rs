@@ -1,6 +1,7 @@
 //! Core's `network` methods: the node's connections and what it tells peers
-//! (`addnode`, `disconnectnode`, `getconnectioncount`, `getnettotals`, `getnetworkinfo`,
-//! `getpeerinfo`, `ping`).
+//! (`addnode`, `clearbanned`, `disconnectnode`, `getaddednodeinfo`, `getconnectioncount`,
+//! `getnettotals`, `getnetworkinfo`, `getpeerinfo`, `listbanned`, `ping`, `setban`,
+//! `setnetworkactive`).
 //!
 //! References: Core `src/rpc/net.cpp`.
 
@@ -20,6 +21,12 @@ pub(super) const METHODS: &[Method] = &[
         help: HELP_ADDNODE,
     },
     Method {
+        name: "clearbanned",
+        category: "network",
+        params: &[],
+        help: HELP_CLEARBANNED,
+    },
+    Method {
         name: "disconnectnode",
         category: "network",
         params: &[
@@ -27,6 +34,12 @@ pub(super) const METHODS: &[Method] = &[
             Param::optional("nodeid", Num, "fallback to address"),
         ],
         help: HELP_DISCONNECTNODE,
+    },
+    Method {
+        name: "getaddednodeinfo",
+        category: "network",
+        params: &[Param::optional("node", Str, "all nodes")],
+        help: HELP_GETADDEDNODEINFO,
     },
     Method {
         name: "getconnectioncount",
@@ -53,10 +66,33 @@ pub(super) const METHODS: &[Method] = &[
         help: HELP_GETPEERINFO,
     },
     Method {
+        name: "listbanned",
+        category: "network",
+        params: &[],
+        help: HELP_LISTBANNED,
+    },
+    Method {
         name: "ping",
         category: "network",
         params: &[],
         help: HELP_PING,
+    },
+    Method {
+        name: "setban",
+        category: "network",
+        params: &[
+            Param::required("subnet", Str),
+            Param::required("command", Str),
+            Param::optional("bantime", Num, "0"),
+            Param::optional("absolute", Bool, "false"),
+        ],
+        help: HELP_SETBAN,
+    },
+    Method {
+        name: "setnetworkactive",
+        category: "network",
+        params: &[Param::required("state", Bool)],
+        help: HELP_SETNETWORKACTIVE,
     },
 ];
 
@@ -300,4 +336,96 @@ Result:
 Examples:
 > bitcoin-cli getpeerinfo 
 > curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getpeerinfo", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_CLEARBANNED: &str = r#"clearbanned
+
+Clear all banned IPs.
+
+Result:
+null    (json null)
+
+Examples:
+> bitcoin-cli clearbanned 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "clearbanned", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_GETADDEDNODEINFO: &str = r#"getaddednodeinfo ( "node" )
+
+Returns information about the given added node, or all added nodes
+(note that onetry addnodes are not listed here)
+
+Arguments:
+1. node    (string, optional, default=all nodes) If provided, return information about this specific node, otherwise all nodes are returned.
+
+Result:
+[                                (json array)
+  {                              (json object)
+    "addednode" : "str",         (string) The node IP address or name (as provided to addnode)
+    "connected" : true|false,    (boolean) If connected
+    "addresses" : [              (json array) Only when connected = true
+      {                          (json object)
+        "address" : "str",       (string) The bitcoin server IP and port we're connected to
+        "connected" : "str"      (string) connection, inbound or outbound
+      },
+      ...
+    ]
+  },
+  ...
+]
+
+Examples:
+> bitcoin-cli getaddednodeinfo "192.168.0.201"
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getaddednodeinfo", "params": ["192.168.0.201"]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_LISTBANNED: &str = r#"listbanned
+
+List all manually banned IPs/Subnets.
+
+Result:
+[                              (json array)
+  {                            (json object)
+    "address" : "str",         (string) The IP/Subnet of the banned node
+    "ban_created" : xxx,       (numeric) The UNIX epoch time the ban was created
+    "banned_until" : xxx,      (numeric) The UNIX epoch time the ban expires
+    "ban_duration" : xxx,      (numeric) The ban duration, in seconds
+    "time_remaining" : xxx     (numeric) The time remaining until the ban expires, in seconds
+  },
+  ...
+]
+
+Examples:
+> bitcoin-cli listbanned 
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "listbanned", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_SETBAN: &str = r#"setban "subnet" "command" ( bantime absolute )
+
+Attempts to add or remove an IP/Subnet from the banned list.
+
+Arguments:
+1. subnet      (string, required) The IP/Subnet (see getpeerinfo for nodes IP) with an optional netmask (default is /32 = single IP)
+2. command     (string, required) 'add' to add an IP/Subnet to the list, 'remove' to remove an IP/Subnet from the list
+3. bantime     (numeric, optional, default=0) time in seconds how long (or until when if [absolute] is set) the IP is banned (0 or empty means using the default time of 24h which can also be overwritten by the -bantime startup argument)
+4. absolute    (boolean, optional, default=false) If set, the bantime must be an absolute timestamp expressed in UNIX epoch time
+
+Result:
+null    (json null)
+
+Examples:
+> bitcoin-cli setban "192.168.0.6" "add" 86400
+> bitcoin-cli setban "192.168.0.0/24" "add"
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "setban", "params": ["192.168.0.6", "add", 86400]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_SETNETWORKACTIVE: &str = r#"setnetworkactive state
+
+Disable/enable all p2p network activity.
+
+Arguments:
+1. state    (boolean, required) true to enable networking, false to disable
+
+Result:
+true|false    (boolean) The value that was passed in
 "#;

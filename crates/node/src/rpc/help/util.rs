@@ -2,7 +2,7 @@
 //! (`getdescriptorinfo`) and turned into addresses (`deriveaddresses`).
 //!
 //! The help texts are Core's, word for word: they describe Core's descriptor language,
-//! multipath expansions included, which sou's descriptors do not read yet.
+//! multipath expansions (BIP389) included.
 //!
 //! References: Core `src/rpc/output_script.cpp` (`getdescriptorinfo`,
 //! `deriveaddresses`).

@@ -3,7 +3,7 @@
 //! wrong types.
 
 use super::Case;
-use super::Core::{Error, Help};
+use super::Core::{Error, Help, Passed};
 
 // ---- Recorded from bitcoind v31.99.0 (see the top of main.rs). ----
 
@@ -383,4 +383,37 @@ pub(super) const CASES: &[Case] = &[
 }"#) },
     Case { method: "syncwithvalidationinterfacequeue", params: "[1]", core: Help("syncwithvalidationinterfacequeue") },
     Case { method: "syncwithvalidationinterfacequeue", params: r#"{"nosuchparam": 1}"#, core: Error(-8, "Unknown named parameter nosuchparam") },
+    Case { method: "setban", params: "[]", core: Help(r#"setban "subnet" "command" ( bantime absolute )"#) },
+    Case { method: "setban", params: r#"["1.2.3.4"]"#, core: Help(r#"setban "subnet" "command" ( bantime absolute )"#) },
+    Case { method: "setban", params: r#"["1.2.3.4", "add", 1, true, 5]"#, core: Help(r#"setban "subnet" "command" ( bantime absolute )"#) },
+    Case { method: "setban", params: r#"[1, "add"]"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (subnet)": "JSON value of type number is not of expected type string"
+}"#) },
+    Case { method: "setban", params: r#"["1.2.3.4", "add", "x"]"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 3 (bantime)": "JSON value of type string is not of expected type number"
+}"#) },
+    Case { method: "setban", params: r#"{"subnet": "1.2.3.4", "command": "add", "absolute": 1}"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 4 (absolute)": "JSON value of type number is not of expected type bool"
+}"#) },
+    Case { method: "setnetworkactive", params: "[]", core: Help("setnetworkactive state") },
+    Case { method: "setnetworkactive", params: r#"["x"]"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (state)": "JSON value of type string is not of expected type bool"
+}"#) },
+    Case { method: "setnetworkactive", params: r#"{"state": 1}"#, core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (state)": "JSON value of type number is not of expected type bool"
+}"#) },
+    Case { method: "getaddednodeinfo", params: "[1]", core: Error(-3, r#"Wrong type passed:
+{
+    "Position 1 (node)": "JSON value of type number is not of expected type string"
+}"#) },
+    Case { method: "getaddednodeinfo", params: r#"["a", 2]"#, core: Help(r#"getaddednodeinfo ( "node" )"#) },
+    Case { method: "getaddednodeinfo", params: r#"{"node": null}"#, core: Passed },
+    Case { method: "listbanned", params: "[1]", core: Help("listbanned") },
+    Case { method: "clearbanned", params: "[null]", core: Help("clearbanned") },
+    Case { method: "clearbanned", params: "{}", core: Passed },
 ];
