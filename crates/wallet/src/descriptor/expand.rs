@@ -95,15 +95,28 @@ impl Descriptor {
     }
 
     fn derive_in(&self, index: u32, taproot: bool) -> Result<Descriptor, Error> {
-        let key = |k: &DescriptorKey| k.derive(index, taproot);
-        let keys = |ks: &[DescriptorKey]| ks.iter().map(key).collect::<Result<Vec<_>, _>>();
+        self.map_keys(taproot, &mut |k, in_taproot| k.derive(index, in_taproot))
+    }
+
+    /// The same descriptor with every key replaced by `f(key, inside tr())`: the one walk
+    /// behind [`Descriptor::derive`] and the choice of a multipath descriptor's path.
+    pub(super) fn map_keys<E>(
+        &self,
+        taproot: bool,
+        f: &mut impl FnMut(&DescriptorKey, bool) -> Result<DescriptorKey, E>,
+    ) -> Result<Descriptor, E> {
+        let mut keys = |ks: &[DescriptorKey]| {
+            ks.iter()
+                .map(|k| f(k, taproot))
+                .collect::<Result<Vec<_>, E>>()
+        };
         Ok(match self {
-            Descriptor::Pk(k) => Descriptor::Pk(key(k)?),
-            Descriptor::Pkh(k) => Descriptor::Pkh(key(k)?),
-            Descriptor::Wpkh(k) => Descriptor::Wpkh(key(k)?),
-            Descriptor::Combo(k) => Descriptor::Combo(key(k)?),
-            Descriptor::Sh(inner) => Descriptor::Sh(Box::new(inner.derive_in(index, false)?)),
-            Descriptor::Wsh(inner) => Descriptor::Wsh(Box::new(inner.derive_in(index, false)?)),
+            Descriptor::Pk(k) => Descriptor::Pk(f(k, taproot)?),
+            Descriptor::Pkh(k) => Descriptor::Pkh(f(k, taproot)?),
+            Descriptor::Wpkh(k) => Descriptor::Wpkh(f(k, taproot)?),
+            Descriptor::Combo(k) => Descriptor::Combo(f(k, taproot)?),
+            Descriptor::Sh(inner) => Descriptor::Sh(Box::new(inner.map_keys(false, f)?)),
+            Descriptor::Wsh(inner) => Descriptor::Wsh(Box::new(inner.map_keys(false, f)?)),
             Descriptor::Multi {
                 threshold,
                 keys: ks,
@@ -122,11 +135,11 @@ impl Descriptor {
                 keys: keys(ks)?,
                 sorted: *sorted,
             },
-            Descriptor::Tr { key: k, tree } => Descriptor::Tr {
-                key: k.derive(index, true)?,
-                tree: tree.as_ref().map(|t| t.derive(index)).transpose()?,
+            Descriptor::Tr { key, tree } => Descriptor::Tr {
+                key: f(key, true)?,
+                tree: tree.as_ref().map(|t| t.map_keys(f)).transpose()?,
             },
-            Descriptor::RawTr(k) => Descriptor::RawTr(k.derive(index, true)?),
+            Descriptor::RawTr(k) => Descriptor::RawTr(f(k, true)?),
             Descriptor::Addr(_) | Descriptor::Raw(_) => self.clone(),
         })
     }
@@ -227,11 +240,14 @@ impl ScriptTree {
         }
     }
 
-    fn derive(&self, index: u32) -> Result<ScriptTree, Error> {
+    fn map_keys<E>(
+        &self,
+        f: &mut impl FnMut(&DescriptorKey, bool) -> Result<DescriptorKey, E>,
+    ) -> Result<ScriptTree, E> {
         Ok(match self {
-            ScriptTree::Leaf(leaf) => ScriptTree::Leaf(Box::new(leaf.derive_in(index, true)?)),
+            ScriptTree::Leaf(leaf) => ScriptTree::Leaf(Box::new(leaf.map_keys(true, f)?)),
             ScriptTree::Branch(a, b) => {
-                ScriptTree::Branch(Box::new(a.derive(index)?), Box::new(b.derive(index)?))
+                ScriptTree::Branch(Box::new(a.map_keys(f)?), Box::new(b.map_keys(f)?))
             }
         })
     }

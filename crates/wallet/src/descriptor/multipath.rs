@@ -18,13 +18,15 @@
 //! `multi` and `tr` branches, `Parse`), `src/rpc/output_script.cpp`
 //! (`getdescriptorinfo`'s `multipath_expansion`, `deriveaddresses`).
 
+use core::convert::Infallible;
+
 use sou_keys::bip32::ChildNumber;
 use sou_primitives::Network;
 
 use super::checksum::check_checksum;
 use super::keys::parse_step;
 use super::parse::{parse_script, Context};
-use super::{Descriptor, DescriptorKey, Error, ScriptTree};
+use super::{Descriptor, DescriptorKey, Error};
 
 /// The alternatives of a multipath step and where it stands in the key's path (Core
 /// `ParseKeyPath`'s `MultipathSubstitutes`).
@@ -91,49 +93,10 @@ impl Descriptor {
 
     /// The descriptor of path `i`: every multipath key with its value `i`.
     fn at_path(&self, i: usize) -> Descriptor {
-        let keys = |ks: &[DescriptorKey]| ks.iter().map(|k| k.at_path(i)).collect();
-        match self {
-            Descriptor::Pk(k) => Descriptor::Pk(k.at_path(i)),
-            Descriptor::Pkh(k) => Descriptor::Pkh(k.at_path(i)),
-            Descriptor::Wpkh(k) => Descriptor::Wpkh(k.at_path(i)),
-            Descriptor::Combo(k) => Descriptor::Combo(k.at_path(i)),
-            Descriptor::RawTr(k) => Descriptor::RawTr(k.at_path(i)),
-            Descriptor::Sh(inner) => Descriptor::Sh(Box::new(inner.at_path(i))),
-            Descriptor::Wsh(inner) => Descriptor::Wsh(Box::new(inner.at_path(i))),
-            Descriptor::Multi {
-                threshold,
-                keys: ks,
-                sorted,
-            } => Descriptor::Multi {
-                threshold: *threshold,
-                keys: keys(ks),
-                sorted: *sorted,
-            },
-            Descriptor::MultiA {
-                threshold,
-                keys: ks,
-                sorted,
-            } => Descriptor::MultiA {
-                threshold: *threshold,
-                keys: keys(ks),
-                sorted: *sorted,
-            },
-            Descriptor::Tr { key, tree } => Descriptor::Tr {
-                key: key.at_path(i),
-                tree: tree.as_ref().map(|t| t.at_path(i)),
-            },
-            Descriptor::Addr(_) | Descriptor::Raw(_) => self.clone(),
-        }
-    }
-}
-
-impl ScriptTree {
-    fn at_path(&self, i: usize) -> ScriptTree {
-        match self {
-            ScriptTree::Leaf(leaf) => ScriptTree::Leaf(Box::new(leaf.at_path(i))),
-            ScriptTree::Branch(a, b) => {
-                ScriptTree::Branch(Box::new(a.at_path(i)), Box::new(b.at_path(i)))
-            }
+        let picked = self.map_keys(false, &mut |k, _| Ok::<_, Infallible>(k.at_path(i)));
+        match picked {
+            Ok(descriptor) => descriptor,
+            Err(never) => match never {},
         }
     }
 }
