@@ -81,8 +81,8 @@ fn descriptors_answer_as_in_bitcoind() {
             "help {method}"
         );
     }
-    let seed = env_number("DESCRIPTOR_SEED").unwrap_or(SEED);
-    let cases = env_number("DESCRIPTOR_CASES")
+    let seed = support::env_number("DESCRIPTOR_SEED").unwrap_or(SEED);
+    let cases = support::env_number("DESCRIPTOR_CASES")
         .unwrap_or(CASES)
         .min(MAX_CASES);
     let mut g = Gen(seed);
@@ -155,10 +155,6 @@ fn descriptors_answer_as_in_bitcoind() {
         "the generator should make all kinds: {valid} valid, {refused} refused, {derived} derived"
     );
     assert!(differences.is_empty(), "{} differences", differences.len());
-}
-
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|s| s.parse().ok())
 }
 
 /// The parameters of a `deriveaddresses` call: the text, mostly with its checksum added

@@ -67,13 +67,8 @@ fn psbts_pass_through_sou_as_through_bitcoind() {
     let Some(core) = Bitcoind::start_from_env() else {
         return;
     };
-    let seed = std::env::var("PSBT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(SEED);
-    let cases = std::env::var("PSBT_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
+    let seed = support::env_number("PSBT_SEED").unwrap_or(SEED);
+    let cases = support::env_number("PSBT_CASES")
         .unwrap_or(CASES)
         .min(MAX_CASES);
     let mut g = Gen(seed);

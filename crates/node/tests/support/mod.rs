@@ -42,6 +42,11 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// A number from the environment (a generated run's seed or case count), if set and valid.
+pub fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
+}
+
 /// A new empty folder for one node, under the system's temporary folder.
 pub fn fresh_datadir(tag: &str) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
