@@ -32,6 +32,11 @@ pub enum RejectKind {
     Reconsiderable,
     /// Against a mempool rule such as TRUC's (`TX_MEMPOOL_POLICY`).
     MempoolPolicy,
+    /// Spends a coin not found, perhaps an orphan's parent still to come
+    /// (`TX_MISSING_INPUTS`).
+    MissingInputs,
+    /// Already known, or in conflict with what is (`TX_CONFLICT`).
+    Conflict,
 }
 
 /// Why a transaction is refused by the checks Core's `MemPoolAccept::PreChecks` makes
@@ -177,12 +182,88 @@ impl PolicyError {
             PolicyError::Inputs(BlockError::PrematureSpendOfCoinbase { .. }) => {
                 RejectKind::PrematureSpend
             }
+            PolicyError::Inputs(BlockError::InputsMissingOrSpent { .. }) => {
+                RejectKind::MissingInputs
+            }
             PolicyError::Inputs(_) => RejectKind::Consensus,
             PolicyError::NonstandardInputs { .. } => RejectKind::InputsNotStandard,
             PolicyError::NonstandardWitness { .. } => RejectKind::WitnessMutated,
             PolicyError::MinRelayFeeNotMet { .. } => RejectKind::Reconsiderable,
             PolicyError::Truc { .. } => RejectKind::MempoolPolicy,
             _ => RejectKind::NotStandard,
+        }
+    }
+}
+
+impl PolicyError {
+    /// Core's debug message for this refusal (empty where Core writes none), what
+    /// `testmempoolaccept` adds after the reason in `reject-details`.
+    pub fn debug_message(&self) -> String {
+        match self {
+            PolicyError::Inputs(BlockError::InputsMissingOrSpent { .. }) => {
+                "CheckTxInputs: inputs missing/spent".to_string()
+            }
+            PolicyError::Inputs(BlockError::PrematureSpendOfCoinbase { depth, .. }) => {
+                format!("tried to spend coinbase at depth {depth}")
+            }
+            PolicyError::Inputs(BlockError::InBelowOut {
+                value_in,
+                value_out,
+                ..
+            }) => format!(
+                "value in ({}) < value out ({})",
+                crate::pool::format_money(value_in.to_sat()),
+                crate::pool::format_money(value_out.to_sat())
+            ),
+            PolicyError::DustWithFee => "tx with dust output must be 0-fee".to_string(),
+            PolicyError::NonstandardInputs { .. }
+            | PolicyError::TooManySigops { .. }
+            | PolicyError::MinRelayFeeNotMet { .. }
+            | PolicyError::Truc { .. } => self.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A refusal as Core reports it (`TxValidationState`): the class, the reason peers and
+/// `testmempoolaccept` see, and the debug message (empty where Core writes none).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.to_core_string())]
+pub struct Rejection {
+    /// The class, which decides what may be retried (in a package, for instance).
+    pub kind: RejectKind,
+    /// Core's reject reason.
+    pub reason: String,
+    /// Core's debug message.
+    pub debug: String,
+}
+
+impl Rejection {
+    /// A refusal with a reason and a debug message.
+    pub fn new(kind: RejectKind, reason: impl Into<String>, debug: impl Into<String>) -> Rejection {
+        Rejection {
+            kind,
+            reason: reason.into(),
+            debug: debug.into(),
+        }
+    }
+
+    /// Core's `TxValidationState::ToString`: "reason, debug", or the reason alone.
+    pub fn to_core_string(&self) -> String {
+        if self.debug.is_empty() {
+            self.reason.clone()
+        } else {
+            format!("{}, {}", self.reason, self.debug)
+        }
+    }
+}
+
+impl From<PolicyError> for Rejection {
+    fn from(e: PolicyError) -> Rejection {
+        Rejection {
+            kind: e.kind(),
+            reason: e.reject_reason().into_owned(),
+            debug: e.debug_message(),
         }
     }
 }

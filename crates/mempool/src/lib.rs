@@ -8,14 +8,18 @@
 //! and every node accepts that block. Policy is not consensus.
 //!
 //! This crate holds Core's policy as pure functions of values, with Core's reject strings
-//! (what `testmempoolaccept` prints in `reject-reason`):
+//! (what `testmempoolaccept` prints in `reject-reason`), and the pool itself as Core v31.99
+//! keeps it, without any I/O: the node hands it the chain's coins and tip.
 //!
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`policy`] | the constants, [`PolicyOptions`], output templates ([`is_standard`]), dust ([`get_dust_threshold`], [`is_dust`]) and the rules of a transaction alone ([`is_standard_tx`]) |
 //! | [`inputs`] | what may be spent and how: [`are_inputs_standard`], [`is_witness_standard`] |
 //! | [`prechecks`] | the checks before scripts in Core's order: [`check_alone`], [`check_with_coins`] |
-//! | [`error`] | [`PolicyError`]: the reason, Core's string, Core's result class |
+//! | [`error`] | [`PolicyError`]: the reason, Core's string, Core's result class; [`Rejection`], any refusal as Core reports it |
+//! | [`pool`] | the pool: [`pool::Mempool`], acceptance of one transaction or a package in Core's order, replacement, TRUC, eviction, blocks and reorganisations |
+//! | [`cluster`] | the cluster mempool's algorithms: [`cluster::linearize`], [`cluster::chunks`], feerate diagrams ([`cluster::compare_diagrams`]) |
+//! | [`persist`] | `mempool.dat`, the pool saved across a restart, in Core's format: [`persist::SavedMempool`] |
 //!
 //! ```
 //! use sou_mempool::{is_standard_tx, PolicyOptions};
@@ -40,12 +44,15 @@
 //! References: Core `src/policy/policy.{h,cpp}`, `src/policy/ephemeral_policy.cpp`,
 //! `src/policy/truc_policy.cpp`, `MemPoolAccept::PreChecks` (src/validation.cpp).
 
+pub mod cluster;
 pub mod error;
 pub mod inputs;
+pub mod persist;
 pub mod policy;
+pub mod pool;
 pub mod prechecks;
 
-pub use error::{PolicyError, RejectKind};
+pub use error::{PolicyError, RejectKind, Rejection};
 pub use inputs::{are_inputs_standard, is_witness_standard};
 pub use policy::{
     dust_outputs, get_dust_threshold, is_dust, is_standard, is_standard_tx, PolicyOptions,

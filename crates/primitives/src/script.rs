@@ -240,6 +240,16 @@ impl Script {
         b.first() == Some(&opcodes::OP_RETURN.to_u8()) || b.len() > MAX_SCRIPT_SIZE
     }
 
+    /// True if every instruction parses and none is beyond `OP_NOP10`, the last opcode
+    /// defined (Core `CScript::HasValidOps`).
+    pub fn has_valid_ops(&self) -> bool {
+        self.instructions().all(|i| match i {
+            Ok(Instruction::Push { .. }) => true,
+            Ok(Instruction::Op(op)) => op <= opcodes::OP_NOP10,
+            Err(_) => false,
+        })
+    }
+
     /// True if every instruction is a push (`OP_16` and below), the form BIP62/BIP16
     /// require of some `script_sig`s (Core `CScript::IsPushOnly`).
     pub fn is_push_only(&self) -> bool {
