@@ -1,11 +1,12 @@
 //! Block templates: which transactions a miner includes, and the block around them.
 //!
 //! A miner earns the subsidy plus the fees of what it includes, within the block's limits
-//! (4,000,000 weight units, 80,000 sigop cost). So it sorts candidates by fee rate, but
-//! by *package*: a transaction whose unconfirmed parent pays little can pay for both
-//! ("child pays for parent"), and a parent must come before its child. Each round picks
-//! the candidate whose package (itself and its not-yet-included ancestors) has the best
-//! fee per weight, includes the whole package parents first, and repeats.
+//! (4,000,000 weight units, 80,000 sigop cost). A transaction whose unconfirmed parent pays
+//! little can pay for both ("child pays for parent"), and a parent must come before its
+//! child, so the unit of choice is the *chunk*: a group of related transactions mined
+//! together, as the mempool's clusters are cut (sou-mempool's `cluster` module). The
+//! template takes chunks best fee rate first; a chunk that does not fit is skipped, and
+//! with it the rest of its cluster, which may depend on it (Core's `addChunks`).
 //!
 //! The coinbase starts with the height (BIP34) and an extra nonce the miner changes when
 //! all 2^32 header nonces fail; it pays subsidy plus fees to the miner and commits to the
@@ -14,17 +15,20 @@
 //! nBits the difficulty rules require.
 //!
 //! References: Core `src/node/miner.cpp` (`BlockAssembler::CreateNewBlock`,
-//! `addPackageTxs`), `src/consensus/merkle.cpp`; BIP9, BIP34, BIP141.
+//! `addChunks`), `src/consensus/merkle.cpp`; BIP9, BIP34, BIP141.
 
 use std::collections::{HashMap, HashSet};
 
+use sou_mempool::pool::{mining_order, OrderTx};
+
 use sou_chain::consensus::{
-    bip34_height_script, block_subsidy, median_time_past, next_work_required, AncestorView,
-    MAX_BLOCK_SIGOPS_COST,
+    bip34_height_script, block_subsidy, is_final_tx, median_time_past, next_work_required,
+    AncestorView, MAX_BLOCK_SIGOPS_COST,
 };
 use sou_chain::versionbits::compute_block_version;
 use sou_primitives::block::{compute_witness_commitment, BlockHeader, WITNESS_COMMITMENT_HEADER};
 use sou_primitives::network::Params;
+use sou_primitives::transaction::WITNESS_SCALE_FACTOR;
 use sou_primitives::{
     Amount, Block, OutPoint, Script, Transaction, TxIn, TxOut, Txid, Weight, Witness,
 };
@@ -34,22 +38,76 @@ use sou_primitives::{
 pub struct Candidate {
     /// The transaction.
     pub tx: Transaction,
-    /// Its fee.
+    /// Its fee: what the block collects.
     pub fee: Amount,
     /// Its sigop cost.
     pub sigop_cost: u64,
 }
 
-/// Where candidates come from (the node's mempool implements it).
-pub trait TransactionSource {
-    /// The candidates, in any order; parents among them are found by txid.
-    fn candidates(&self) -> Vec<Candidate>;
+/// Transactions mined together: a chunk of a mempool cluster, parents first.
+#[derive(Debug, Clone)]
+pub struct CandidateChunk {
+    /// Its transactions, parents first.
+    pub txs: Vec<Candidate>,
+    /// The fee the choice goes by (with `prioritisetransaction` deltas), in satoshis.
+    pub fee: i64,
+    /// The weight the choice goes by: sigop-adjusted (Core's chunk sizes).
+    pub weight: u64,
+    /// Its cluster: a chunk skipped makes the rest of its cluster skipped too.
+    pub cluster: usize,
 }
 
-impl TransactionSource for Vec<Candidate> {
-    fn candidates(&self) -> Vec<Candidate> {
+/// Where candidates come from: chunks, best first (the node's mempool implements it).
+pub trait TransactionSource {
+    /// The chunks to try, in order.
+    fn chunks(&self) -> Vec<CandidateChunk>;
+}
+
+impl TransactionSource for Vec<CandidateChunk> {
+    fn chunks(&self) -> Vec<CandidateChunk> {
         self.clone()
     }
+}
+
+/// Loose transactions, parents found among them by txid: ordered as a mempool would
+/// order them (sou-mempool's `mining_order`), each weighed at Core's default 20 virtual
+/// bytes per sigop.
+impl TransactionSource for Vec<Candidate> {
+    fn chunks(&self) -> Vec<CandidateChunk> {
+        let by_txid: HashMap<Txid, usize> = self
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.tx.compute_txid(), i))
+            .collect();
+        let txs: Vec<OrderTx> = self
+            .iter()
+            .map(|c| OrderTx {
+                fee: c.fee.to_sat(),
+                size: i64::try_from(adjusted_weight(c)).unwrap_or(i64::MAX),
+                parents: c
+                    .tx
+                    .input
+                    .iter()
+                    .filter_map(|input| by_txid.get(&input.previous_output.txid).copied())
+                    .collect(),
+                txid: c.tx.compute_txid(),
+            })
+            .collect();
+        mining_order(&txs)
+            .into_iter()
+            .map(|chunk| CandidateChunk {
+                txs: chunk.members.iter().map(|&m| self[m].clone()).collect(),
+                fee: chunk.feefrac.fee,
+                weight: u64::try_from(chunk.feefrac.size).unwrap_or(0),
+                cluster: chunk.cluster,
+            })
+            .collect()
+    }
+}
+
+/// Core's `GetSigOpsAdjustedWeight` at the default 20 bytes per sigop.
+fn adjusted_weight(c: &Candidate) -> u64 {
+    c.tx.weight().to_wu().max(c.sigop_cost.saturating_mul(20))
 }
 
 /// A block ready to mine: the nonce is all that is left to find.
@@ -75,87 +133,62 @@ const COINBASE_RESERVED_WEIGHT: u64 = 4000;
 /// Sigop cost reserved for the coinbase (Core reserves 400).
 const COINBASE_RESERVED_SIGOPS: u64 = 400;
 
-/// Chooses transactions by ancestor-package fee rate, parents before children.
-fn select(candidates: Vec<Candidate>) -> (Vec<Candidate>, Amount, u64, u64) {
-    let by_txid: HashMap<Txid, usize> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.tx.compute_txid(), i))
-        .collect();
-    // Each candidate's ancestors among the candidates (transitively).
-    let parents: Vec<Vec<usize>> = candidates
-        .iter()
-        .map(|c| {
-            c.tx.input
-                .iter()
-                .filter_map(|i| by_txid.get(&i.previous_output.txid).copied())
-                .collect()
-        })
-        .collect();
-    let ancestors: Vec<HashSet<usize>> = (0..candidates.len())
-        .map(|i| {
-            let mut seen = HashSet::new();
-            let mut todo = parents[i].clone();
-            while let Some(p) = todo.pop() {
-                if seen.insert(p) {
-                    todo.extend(&parents[p]);
-                }
-            }
-            seen
-        })
-        .collect();
-    let weight_of = |i: usize| candidates[i].tx.weight().to_wu();
-    let mut included: Vec<bool> = vec![false; candidates.len()];
-    let mut failed: Vec<bool> = vec![false; candidates.len()];
-    let mut order = Vec::new();
-    let (mut weight, mut sigops, mut fees) = (
-        COINBASE_RESERVED_WEIGHT,
-        COINBASE_RESERVED_SIGOPS,
-        Amount::ZERO,
-    );
-    loop {
-        // The best package: the candidate with its not-yet-included ancestors.
-        let mut best: Option<(usize, Vec<usize>, i64, u64)> = None;
-        for i in 0..candidates.len() {
-            if included[i] || failed[i] {
-                continue;
-            }
-            let mut package: Vec<usize> = ancestors[i]
-                .iter()
-                .copied()
-                .filter(|&a| !included[a])
-                .collect();
-            package.push(i);
-            let fee: i64 = package.iter().map(|&p| candidates[p].fee.to_sat()).sum();
-            let w: u64 = package.iter().map(|&p| weight_of(p)).sum();
-            // Compare fee/weight as fee_a * w_b > fee_b * w_a, exactly.
-            let better = best.as_ref().is_none_or(|(_, _, bf, bw)| {
-                i128::from(fee) * i128::from(*bw) > i128::from(*bf) * i128::from(w)
-            });
-            if better {
-                best = Some((i, package, fee, w));
-            }
-        }
-        let Some((i, mut package, fee, w)) = best else {
-            break;
-        };
-        let s: u64 = package.iter().map(|&p| candidates[p].sigop_cost).sum();
-        if weight + w > Weight::MAX_BLOCK.to_wu() || sigops + s > MAX_BLOCK_SIGOPS_COST || fee < 0 {
-            failed[i] = true;
+/// Core's `DEFAULT_BLOCK_MIN_TX_FEE`: chunks paying less than 1 sat/kvB are left out.
+const BLOCK_MIN_FEE_PER_KVB: i64 = 1;
+/// Core gives up after this many chunks in a row did not fit, once the block is nearly full.
+const MAX_CONSECUTIVE_FAILURES: u32 = 1000;
+/// "Nearly full": within this much weight of the limit.
+const BLOCK_FULL_ENOUGH_WEIGHT_DELTA: u64 = 4000;
+
+/// Takes chunks in order while they fit (Core `BlockAssembler::addChunks`): a chunk that
+/// would break the weight or sigop limit, or holds a transaction not final at `height`
+/// and `lock_time_cutoff`, is skipped with the rest of its cluster.
+fn select(
+    chunks: Vec<CandidateChunk>,
+    height: u32,
+    lock_time_cutoff: i64,
+) -> (Vec<Candidate>, Amount, u64, u64) {
+    let mut weight = COINBASE_RESERVED_WEIGHT;
+    let mut sigops = COINBASE_RESERVED_SIGOPS;
+    let mut fees = Amount::ZERO;
+    let mut chosen = Vec::new();
+    let mut skipped: HashSet<usize> = HashSet::new();
+    let mut failures = 0;
+    for chunk in chunks {
+        if skipped.contains(&chunk.cluster) {
             continue;
         }
-        // Parents first: fewer ancestors means earlier in any valid order.
-        package.sort_by_key(|&p| ancestors[p].len());
-        for p in package {
-            included[p] = true;
-            order.push(p);
+        // Fee over weight below 1 sat per 1,000 virtual bytes (4,000 weight units):
+        // everything after pays less still.
+        let vsize = i128::from(chunk.weight.div_ceil(WITNESS_SCALE_FACTOR as u64));
+        if i128::from(chunk.fee) * 1000 < i128::from(BLOCK_MIN_FEE_PER_KVB) * vsize {
+            break;
         }
-        weight += w;
-        sigops += s;
-        fees = fees.checked_add(Amount::from_sat(fee)).unwrap_or(fees);
+        let chunk_sigops: u64 = chunk.txs.iter().map(|c| c.sigop_cost).sum();
+        let fits = weight + chunk.weight < Weight::MAX_BLOCK.to_wu()
+            && sigops + chunk_sigops < MAX_BLOCK_SIGOPS_COST
+            && chunk
+                .txs
+                .iter()
+                .all(|c| is_final_tx(&c.tx, height, lock_time_cutoff));
+        if !fits {
+            skipped.insert(chunk.cluster);
+            failures += 1;
+            if failures > MAX_CONSECUTIVE_FAILURES
+                && weight + BLOCK_FULL_ENOUGH_WEIGHT_DELTA > Weight::MAX_BLOCK.to_wu()
+            {
+                break;
+            }
+            continue;
+        }
+        failures = 0;
+        for c in chunk.txs {
+            weight += c.tx.weight().to_wu();
+            sigops += c.sigop_cost;
+            fees = fees.checked_add(c.fee).unwrap_or(fees);
+            chosen.push(c);
+        }
     }
-    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
-    let chosen = order.into_iter().filter_map(|i| slots[i].take()).collect();
     (chosen, fees, weight, sigops)
 }
 
@@ -253,7 +286,7 @@ pub fn build_template<V: AncestorView + ?Sized, S: TransactionSource + ?Sized>(
     let height = prev.height + 1;
     let mtp = median_time_past(view, prev.height);
     let time = now.max(u32::try_from(mtp + 1).unwrap_or(u32::MAX));
-    let (chosen, fees, _, sigop_cost) = select(source.candidates());
+    let (chosen, fees, _, sigop_cost) = select(source.chunks(), height, mtp);
     let value = block_subsidy(height, params)
         .checked_add(fees)
         .unwrap_or(Amount::MAX_MONEY);
