@@ -236,6 +236,15 @@ impl Daemon {
         let reindex =
             config.get_bool("reindex", false) || config.get_bool("reindex-chainstate", false);
         let dbcache_mib = config.get_int("dbcache", DEFAULT_DBCACHE_MIB).max(4);
+        let pool_options = crate::rpc::mempool::pool_options(&config);
+        // Core's floor: a full pool must still hold about 40 clusters of the largest size.
+        let floor = pool_options.cluster_vbytes * 40;
+        if pool_options.max_bytes > 0 && pool_options.max_bytes < floor {
+            return Err(format!(
+                "-maxmempool must be at least {} MB",
+                floor.div_ceil(1_000_000)
+            ));
+        }
         let options = NodeOptions {
             params,
             blocks_dir: datadir.blocks().to_path_buf(),
@@ -246,6 +255,7 @@ impl Daemon {
             fastprune: config.get_bool("fastprune", false),
             reindex,
             parallel_scripts: config.get_int("par", 0) != 1,
+            mempool: pool_options,
         };
         tracing::info!("Loading block index...");
         let mut node = Node::open(options).map_err(|e| e.to_string())?;
@@ -265,8 +275,22 @@ impl Daemon {
             let _ = std::fs::write(pid_file, format!("{}\n", std::process::id()));
         }
         let log_path = log.as_ref().and_then(|l| l.file().map(|p| p.to_path_buf()));
-        let mempool = crate::rpc::mempool::MempoolSettings::from_config(&config);
-        let shared = Arc::new(Shared::new(node, auth, log, log_path, mempool));
+        let mempool_path = config
+            .get_bool("persistmempool", true)
+            .then(|| datadir.net().join("mempool.dat"));
+        if let Some(path) = &mempool_path {
+            node.load_mempool(path);
+        }
+        crate::wallet::chain::start(&mut node, &config, &datadir)?;
+        let persist_v1 = config.get_bool("persistmempoolv1", false);
+        let shared = Arc::new(Shared::new(
+            node,
+            auth,
+            log,
+            log_path,
+            mempool_path,
+            persist_v1,
+        ));
         Ok(Daemon {
             config,
             datadir,
@@ -291,6 +315,17 @@ impl Daemon {
         tracing::info!("Shutdown: In progress...");
         self.shared.net.disconnect_all();
         self.shared.net.save_bans();
+        if let Some(path) = &self.shared.mempool_path {
+            let node = self.shared.node();
+            match node.save_mempool(path, self.shared.persist_mempool_v1) {
+                Ok(()) => tracing::info!(
+                    "Dumped mempool: {} transactions to {}",
+                    node.mempool().len(),
+                    path.display()
+                ),
+                Err(e) => tracing::info!("Failed to dump mempool: {e}. Continuing anyway."),
+            }
+        }
         let flushed = self.shared.node().flush().map_err(|e| e.to_string());
         if let Some(cookie) = self.shared.auth.cookie_file() {
             let _ = std::fs::remove_file(cookie);

@@ -16,6 +16,7 @@
 //! | [`store`] | [`DiskStore`](store::DiskStore): the block tree, coins and undo data in one redb database, with a coins cache flushed in one transaction |
 //! | [`blockfiles`] | every accepted block appended to `blocks/blk?????.dat` in Core's framing |
 //! | [`rpc`] | JSON-RPC over HTTP: the server (authentication, versions, batches, HTTP statuses), the method table with every method's parameters and help, Core's result shapes, and the handlers by Core's categories |
+//! | [`wallet`] | [`WalletManager`](wallet::WalletManager): descriptor wallets as Core's, one redb file each (`wallets/NAME/wallet.redb`), following the node's chain; paying with sou-wallet |
 //! | [`p2p`] | [`Net`](p2p::Net): the peers, over TCP with sou-p2p's messages: a tokio task per connection, the handshake, headers-first sync, serving headers and blocks, announcing new tips |
 //! | [`daemon`] | `soud`'s start-up and shutdown, in Core's order; a node in the same process, for benches |
 //! | [`cli`] | `sou rpc`, with `bitcoin-cli`'s conventions |
@@ -37,8 +38,8 @@
 //! - RPC names, parameters, result fields and error codes are Core's: compared with
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
-//! Deliberately absent (for now): the mempool (its RPCs describe an empty pool), the
-//! wallet's RPCs; of the P2P network, everything but manual connections and block sync
+//! Deliberately absent (for now): the mempool (its RPCs describe an empty pool); of the
+//! P2P network, everything but manual connections and block sync
 //! (no address manager, automatic outbound connections, transaction relay, compact
 //! blocks, BIP324, bans).
 
@@ -53,3 +54,4 @@ pub mod options;
 pub mod p2p;
 pub mod rpc;
 pub mod store;
+pub mod wallet;

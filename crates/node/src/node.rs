@@ -18,12 +18,16 @@ use sou_chain::chainstate::{BlockEntry, ProcessOutcome};
 use sou_chain::consensus::{median_time_past, BlockError};
 use sou_chain::{ChainError, Chainstate, ConnectOptions};
 use sou_miner::search::{search, Outcome, Progress, SearchOptions};
-use sou_miner::template::{build_template, BlockTemplate, Candidate};
+use sou_miner::template::{build_template, BlockTemplate, TransactionSource};
 use sou_primitives::network::Params;
 use sou_primitives::{Block, BlockHash, BlockHeader, Script, Target};
 
 use crate::blockfiles::FilePos;
+
+mod pool;
+
 use crate::store::{DiskStore, StoreError};
+pub use pool::MempoolLoad;
 
 /// A tip older than this keeps the node in initial block download (Core's
 /// `DEFAULT_MAX_TIP_AGE`, one day).
@@ -51,6 +55,8 @@ pub struct NodeOptions {
     pub reindex: bool,
     /// Check scripts on all cores (`-par` other than 1).
     pub parallel_scripts: bool,
+    /// The memory pool's settings.
+    pub mempool: sou_mempool::pool::PoolOptions,
 }
 
 /// A failure of the node itself (never a verdict on a block).
@@ -110,6 +116,16 @@ pub struct Node {
     /// Core's mempool counter `nTransactionsUpdated`, which its templates' `longpollid`
     /// ends with: 1 for the tip loaded at start, then one per block connected.
     updates: u64,
+    /// The unconfirmed transactions.
+    mempool: sou_mempool::pool::Mempool,
+    /// Set while `invalidateblock` moves the tip: the pool takes the blocks back one by one.
+    invalidating: bool,
+    /// This node's own transactions entered the pool, to announce to the peers.
+    announcements: Vec<std::sync::Arc<sou_primitives::Transaction>>,
+    /// The active chain as the pool reads it, until the tip moves.
+    active_view: std::cell::RefCell<Option<std::sync::Arc<pool::ActiveChain>>>,
+    /// The loaded wallets, told of every move of the tip (see `crate::wallet::chain`).
+    pub(crate) wallets: crate::wallet::WalletManager,
 }
 
 fn unix_now() -> i64 {
@@ -161,6 +177,7 @@ impl Node {
             None => Chainstate::with_store(params, connect, store)?,
         };
         verify_last_blocks(&mut chain)?;
+        let pool_options = options.mempool.clone();
         let mut node = Node {
             chain,
             options,
@@ -170,6 +187,11 @@ impl Node {
             chain_tx: HashMap::new(),
             updates: 1,
             best_header: std::cell::Cell::new(None),
+            mempool: sou_mempool::pool::Mempool::new(pool_options),
+            active_view: std::cell::RefCell::new(None),
+            invalidating: false,
+            announcements: Vec::new(),
+            wallets: crate::wallet::WalletManager::default(),
         };
         if !records.is_empty() {
             tracing::info!(
@@ -324,6 +346,7 @@ impl Node {
     pub fn invalidate_block(&mut self, hash: &BlockHash) -> Result<(), NodeError> {
         let outcome = self.chain.invalidate_block(hash)?;
         self.best_header.set(None);
+        self.invalidating = true;
         tracing::info!("InvalidateBlock: block {hash} marked invalid by hand");
         self.after_connect(&outcome)
     }
@@ -376,6 +399,8 @@ impl Node {
             }
             self.log_update_tip(hash);
         }
+        self.update_mempool(outcome)?;
+        self.update_wallets(outcome)?;
         // Core's UpdateIBDStatus, after the tip moved: latch out of initial block download.
         self.is_initial_block_download();
         if !outcome.connected.is_empty() || !outcome.disconnected.is_empty() {
@@ -451,7 +476,7 @@ impl Node {
 
     /// Core's `nTransactionsUpdated` (the end of a template's `longpollid`).
     pub fn transactions_updated(&self) -> u64 {
-        self.updates
+        self.updates + self.mempool.updates()
     }
 
     /// Transactions in the chain from genesis up to and including `hash` (Core's
@@ -533,7 +558,11 @@ impl Node {
     }
 
     /// A block template on the tip paying `payout`, with `candidates` from the mempool.
-    pub fn template(&self, payout: &Script, candidates: &Vec<Candidate>) -> BlockTemplate {
+    pub fn template<S: TransactionSource + ?Sized>(
+        &self,
+        payout: &Script,
+        candidates: &S,
+    ) -> BlockTemplate {
         let branch = self
             .chain
             .branch(self.chain.tip())
@@ -544,10 +573,10 @@ impl Node {
 
     /// Mines one block on the tip paying `payout`, trying at most `max_tries` nonces (Core
     /// `GenerateBlock`): `None` when the tries ran out.
-    pub fn mine_block(
+    pub fn mine_block<S: TransactionSource + ?Sized>(
         &mut self,
         payout: &Script,
-        candidates: &Vec<Candidate>,
+        candidates: &S,
         max_tries: &mut u64,
     ) -> Result<Option<Block>, NodeError> {
         let template = self.template(payout, candidates);

@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 
 use super::peers::{ConnectionType, Peer, SEND_QUEUE_FRAMES};
 use super::sync::SyncState;
-use super::{handshake, relay, sync, unix_now};
+use super::{handshake, relay, sync, txrelay, unix_now};
 use crate::rpc::dispatch::Shared;
 
 /// A peer must finish the handshake within this (Core's `-peertimeout` default; the
@@ -158,6 +158,7 @@ async fn run(
         }
     }
     shared.net.peers().remove(peer.id);
+    shared.net.tx_relay().peer_gone(peer.id);
     writer_task.abort();
     tracing::debug!(target: "net", "Cleared nodestate for peer={}", peer.id);
 }
@@ -310,7 +311,16 @@ fn handle(
         }
         NetworkMessage::Headers(headers) => sync::on_headers(shared, peer, state, &headers),
         NetworkMessage::Block(block) => sync::on_block(shared, peer, state, block),
-        NetworkMessage::Inv(items) => sync::on_inv(shared, peer, &items),
+        NetworkMessage::Inv(items) => {
+            sync::on_inv(shared, peer, &items)?;
+            txrelay::on_inv(shared, peer, &items)
+        }
+        NetworkMessage::Tx(tx) => txrelay::on_tx(shared, peer, tx),
+        NetworkMessage::FeeFilter(rate) => {
+            txrelay::on_feefilter(peer, rate);
+            Ok(())
+        }
+        NetworkMessage::Mempool => txrelay::on_mempool(peer),
         NetworkMessage::GetHeaders(request) => relay::on_getheaders(shared, peer, &request),
         NetworkMessage::GetData(items) => relay::on_getdata(shared, peer, &items),
         NetworkMessage::NotFound(items) => sync::on_notfound(shared, peer, state, &items),

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use sou_p2p::messages::handshake::{
-    MIN_PEER_PROTO_VERSION, SENDHEADERS_VERSION, WTXID_RELAY_VERSION,
+    FEEFILTER_VERSION, MIN_PEER_PROTO_VERSION, SENDHEADERS_VERSION, WTXID_RELAY_VERSION,
 };
 use sou_p2p::{Address, NetworkMessage, ServiceFlags, VersionMessage, PROTOCOL_VERSION};
 
@@ -71,7 +71,8 @@ pub fn send_version(shared: &Shared, peer: &Peer) {
         nonce: peer.local_nonce,
         user_agent: user_agent().into_bytes(),
         start_height: i32::try_from(height).unwrap_or(i32::MAX),
-        relay: true,
+        // `-blocksonly` asks peers not to announce transactions (BIP37's relay flag).
+        relay: !shared.net.blocks_only(),
     };
     send(peer, shared, &NetworkMessage::Version(version));
 }
@@ -193,6 +194,23 @@ fn on_verack(
     }
     if version >= SENDHEADERS_VERSION {
         send(peer, shared, &NetworkMessage::SendHeaders);
+    }
+    if version >= FEEFILTER_VERSION {
+        // Core's first `feefilter`: the minimum relay fee (its pool's minimum is zero
+        // until the pool fills), or all the money there is for a `-blocksonly` node.
+        let filter = if shared.net.blocks_only() {
+            sou_primitives::Amount::MAX_MONEY
+        } else {
+            let node = shared.node();
+            let rate = node
+                .mempool()
+                .options()
+                .policy
+                .min_relay_fee
+                .to_sat_per_kvb();
+            sou_primitives::Amount::from_sat(i64::try_from(rate).unwrap_or(i64::MAX))
+        };
+        send(peer, shared, &NetworkMessage::FeeFilter(filter));
     }
     state.ping_requested = true;
     sync::start(shared, peer, state);

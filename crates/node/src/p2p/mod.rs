@@ -22,6 +22,7 @@ pub mod handshake;
 pub mod peers;
 pub mod relay;
 pub mod sync;
+pub mod txrelay;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -74,6 +75,10 @@ pub struct Net {
     ban_file: OnceLock<std::path::PathBuf>,
     /// False after `setnetworkactive false` (Core `fNetworkActive`).
     active: AtomicBool,
+    /// `-blocksonly`: no transactions asked for, announced or accepted from peers.
+    blocks_only: AtomicBool,
+    /// Orphans, recent refusals, what each peer has.
+    tx_relay: Mutex<txrelay::TxRelay>,
 }
 
 impl Net {
@@ -93,7 +98,19 @@ impl Net {
             bans: Mutex::new(BanMan::default()),
             ban_file: OnceLock::new(),
             active: AtomicBool::new(true),
+            blocks_only: AtomicBool::new(false),
+            tx_relay: Mutex::new(txrelay::TxRelay::default()),
         }
+    }
+
+    /// `-blocksonly`.
+    pub fn blocks_only(&self) -> bool {
+        self.blocks_only.load(Ordering::Relaxed)
+    }
+
+    /// The transaction relay's memory, locked.
+    pub fn tx_relay(&self) -> MutexGuard<'_, txrelay::TxRelay> {
+        self.tx_relay.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The set of peers, locked.
@@ -380,6 +397,8 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     if let Some(dir) = config.datadir_net() {
         net.load_bans(&dir);
     }
+    net.blocks_only
+        .store(config.get_bool("blocksonly", false), Ordering::Relaxed);
     if !config.get_bool("networkactive", true) {
         net.set_network_active(false);
     }

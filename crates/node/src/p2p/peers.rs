@@ -94,6 +94,8 @@ pub struct PeerStats {
     pub inflight: Vec<u32>,
     /// The peer's clock minus ours, from its `version`.
     pub time_offset: i64,
+    /// Its `feefilter` (BIP133), in sat/kvB: no announcements below it.
+    pub fee_filter: i64,
 }
 
 impl PeerStats {

@@ -117,6 +117,12 @@ pub fn on_getdata(
         let (hash, witness) = match item {
             Inventory::Block(hash) => (*hash, false),
             Inventory::WitnessBlock(hash) => (*hash, true),
+            Inventory::Tx(_) | Inventory::WitnessTx(_) | Inventory::WitnessTxid(_) => {
+                if !super::txrelay::serve(shared, peer, item) {
+                    not_found.push(*item);
+                }
+                continue;
+            }
             other => {
                 not_found.push(*other);
                 continue;

@@ -17,10 +17,10 @@ use sou_primitives::{BlockHash, Network};
 use crate::logging::LogHandle;
 use crate::node::Node;
 use crate::rpc::auth::RpcAuth;
-use crate::rpc::mempool::{self, MempoolSettings};
+use crate::rpc::mempool;
 use crate::rpc::output_script;
 use crate::rpc::{
-    bans, blockchain, blockstats, codes, control, help, mining, net, rawtransaction, RpcError,
+    bans, blockchain, blockstats, codes, control, help, mining, net, psbt, rawtransaction, RpcError,
 };
 
 /// What every handler may use: the node, and the server's own state.
@@ -37,8 +37,10 @@ pub struct Shared {
     pub log: Option<LogHandle>,
     /// The path of `debug.log` (`getrpcinfo`).
     pub log_path: Option<PathBuf>,
-    /// The memory pool's limits, as the options set them.
-    pub mempool: MempoolSettings,
+    /// Where `mempool.dat` goes (`None` with `-persistmempool=0`).
+    pub mempool_path: Option<PathBuf>,
+    /// `-persistmempoolv1`: write the unobfuscated version 1 of the file.
+    pub persist_mempool_v1: bool,
     /// The peers.
     pub net: crate::p2p::Net,
     /// Set by `stop`.
@@ -61,7 +63,8 @@ impl Shared {
         auth: RpcAuth,
         log: Option<LogHandle>,
         log_path: Option<PathBuf>,
-        mempool: MempoolSettings,
+        mempool_path: Option<PathBuf>,
+        persist_mempool_v1: bool,
     ) -> Shared {
         let network = node.params().network;
         let tip = (node.chain().tip(), node.chain().height());
@@ -72,7 +75,8 @@ impl Shared {
             started: Instant::now(),
             log,
             log_path,
-            mempool,
+            mempool_path,
+            persist_mempool_v1,
             net: crate::p2p::Net::new(network),
             stopping: AtomicBool::new(false),
             serving: AtomicBool::new(false),
@@ -132,6 +136,7 @@ impl Shared {
         if *tip != now {
             *tip = now;
             self.tip_changed.notify_all();
+            self.net.tx_relay().tip_changed();
             crate::p2p::relay::announce_tip(&self.net, node);
         }
     }
@@ -187,7 +192,7 @@ pub fn call(
     shared: &Shared,
     method_name: &str,
     params: Value,
-    _wallet: Option<&str>,
+    wallet: Option<&str>,
 ) -> Result<Value, RpcError> {
     let method = help::method(method_name)
         .ok_or_else(|| RpcError::new(codes::RPC_METHOD_NOT_FOUND, "Method not found"))?;
@@ -203,7 +208,13 @@ pub fn call(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(id, (method.name.to_string(), Instant::now()));
-    let result = run(shared, method.name, &params);
+    let result = run(shared, method.name, &params, wallet);
+    // Transactions the call put in the pool (sendrawtransaction, a wallet's payment) go
+    // out to the peers once the node is unlocked.
+    let announcements = shared.node().take_announcements();
+    for tx in announcements {
+        crate::p2p::txrelay::announce(shared, &tx, None);
+    }
     shared
         .active
         .lock()
@@ -212,7 +223,8 @@ pub fn call(
     result
 }
 
-fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
+fn run(shared: &Shared, name: &str, p: &[Value], w: Option<&str>) -> Result<Value, RpcError> {
+    use crate::rpc::wallet::{addresses, backup, coins, spend, transactions, wallet};
     match name {
         // Blockchain
         "getbestblockhash" => blockchain::getbestblockhash(shared, p),
@@ -239,11 +251,31 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "syncwithvalidationinterfacequeue" => Ok(Value::Null),
         "getmempoolinfo" => mempool::getmempoolinfo(shared, p),
         "getrawmempool" => mempool::getrawmempool(shared, p),
+        "getmempoolentry" => mempool::getmempoolentry(shared, p),
+        "getmempoolcluster" => mempool::getmempoolcluster(shared, p),
+        "getmempoolfeeratediagram" => mempool::getmempoolfeeratediagram(shared, p),
+        "gettxspendingprevout" => mempool::gettxspendingprevout(shared, p),
+        "getmempoolancestors" => mempool::getmempoolancestors(shared, p),
+        "getmempooldescendants" => mempool::getmempooldescendants(shared, p),
+        "savemempool" => mempool::savemempool(shared, p),
+        "sendrawtransaction" => mempool::sendrawtransaction(shared, p),
+        "testmempoolaccept" => mempool::testmempoolaccept(shared, p),
+        "submitpackage" => mempool::submitpackage(shared, p),
+        "prioritisetransaction" => mempool::prioritisetransaction(shared, p),
+        "getprioritisedtransactions" => mempool::getprioritisedtransactions(shared, p),
         // Raw transactions
         "getrawtransaction" => rawtransaction::getrawtransaction(shared, p),
         "decoderawtransaction" => rawtransaction::decoderawtransaction(shared, p),
         "decodescript" => rawtransaction::decodescript(shared, p),
         "createrawtransaction" => rawtransaction::createrawtransaction(shared, p),
+        "decodepsbt" => psbt::decodepsbt(shared, p),
+        "combinepsbt" => psbt::combinepsbt(shared, p),
+        "finalizepsbt" => psbt::finalizepsbt(shared, p),
+        "createpsbt" => psbt::createpsbt(shared, p),
+        "converttopsbt" => psbt::converttopsbt(shared, p),
+        "utxoupdatepsbt" => psbt::utxoupdatepsbt(shared, p),
+        "joinpsbts" => psbt::joinpsbts(shared, p),
+        "analyzepsbt" => psbt::analyzepsbt(shared, p),
         // Descriptors (Core's `util` category)
         "getdescriptorinfo" => output_script::getdescriptorinfo(shared, p),
         "deriveaddresses" => output_script::deriveaddresses(shared, p),
@@ -276,6 +308,32 @@ fn run(shared: &Shared, name: &str, p: &[Value]) -> Result<Value, RpcError> {
         "echo" | "echojson" => Ok(Value::Array(p.to_vec())),
         "stop" => control::stop(shared, p),
         "help" => control::help(shared, p),
+        // Wallet (the wallet of the `/wallet/NAME` endpoint, or the only one loaded)
+        "createwallet" => wallet::createwallet(shared, p),
+        "loadwallet" => wallet::loadwallet(shared, p),
+        "unloadwallet" => wallet::unloadwallet(shared, w, p),
+        "listwallets" => wallet::listwallets(shared, p),
+        "getwalletinfo" => wallet::getwalletinfo(shared, w, p),
+        "settxfee" => wallet::settxfee(shared, w, p),
+        "getnewaddress" => addresses::getnewaddress(shared, w, p),
+        "getrawchangeaddress" => addresses::getrawchangeaddress(shared, w, p),
+        "getaddressinfo" => addresses::getaddressinfo(shared, w, p),
+        "getbalance" => coins::getbalance(shared, w, p),
+        "getbalances" => coins::getbalances(shared, w, p),
+        "listunspent" => coins::listunspent(shared, w, p),
+        "listtransactions" => transactions::listtransactions(shared, w, p),
+        "gettransaction" => transactions::gettransaction(shared, w, p),
+        "rescanblockchain" => transactions::rescanblockchain(shared, w, p),
+        "listdescriptors" => backup::listdescriptors(shared, w, p),
+        "importdescriptors" => backup::importdescriptors(shared, w, p),
+        "sendtoaddress" => spend::sendtoaddress(shared, w, p),
+        "sendmany" => spend::sendmany(shared, w, p),
+        "send" => spend::send(shared, w, p),
+        "bumpfee" => spend::bumpfee(shared, w, p),
+        "psbtbumpfee" => spend::psbtbumpfee(shared, w, p),
+        "walletcreatefundedpsbt" => spend::walletcreatefundedpsbt(shared, w, p),
+        "walletprocesspsbt" => spend::walletprocesspsbt(shared, w, p),
+        "signrawtransactionwithwallet" => spend::signrawtransactionwithwallet(shared, w, p),
         other => Err(RpcError::new(
             codes::RPC_METHOD_NOT_FOUND,
             format!("Method not found ({other} is not implemented by sou yet)"),

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 use sou_chain::ChainError;
 use sou_keys::Address;
-use sou_miner::template::{finish_block, Candidate};
+use sou_miner::template::finish_block;
 use sou_primitives::encoding::{deserialize, serialize};
 use sou_primitives::{Block, BlockHeader, Script, Transaction};
 use sou_wallet::descriptor::{Descriptor, Error as DescriptorError};
@@ -81,8 +81,9 @@ fn generate(
         // The node is locked block by block, as Core takes cs_main per block: other calls
         // are answered while a long generate runs.
         let mut node = shared.node();
+        let candidates = node.mempool_candidates();
         let Some(block) = node
-            .mine_block(payout, &Vec::new(), &mut tries)
+            .mine_block(payout, &candidates, &mut tries)
             .map_err(internal)?
         else {
             break;
@@ -153,7 +154,7 @@ pub fn generateblock(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let mut node = shared.node();
     // The template's coinbase claims the subsidy only: the given transactions' fees are
     // left to the miner, as in Core's generateblock.
-    let mut template = node.template(&payout, &Vec::new());
+    let mut template = node.template(&payout, &Vec::<sou_miner::template::CandidateChunk>::new());
     template.block.txdata.extend(txs);
     finish_block(&mut template.block);
     match node.chain_mut().test_block_validity(&template.block, false) {
@@ -303,7 +304,10 @@ pub fn getmininginfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
     let tip = chain.tip();
     let entry = chain.entry(&tip).ok_or_else(|| RpcError::misc("no tip"))?;
     let bits = entry.header.bits;
-    let next = node.template(&Script::new(), &Vec::new());
+    let next = node.template(
+        &Script::new(),
+        &Vec::<sou_miner::template::CandidateChunk>::new(),
+    );
     let next_bits = next.block.header.bits;
     Ok(json!({
         "blocks": chain.height(),
@@ -311,7 +315,7 @@ pub fn getmininginfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         "difficulty": format::double(format::difficulty(bits)),
         "target": target_hex(&node, bits),
         "networkhashps": format::double(network_hash_ps(&node)),
-        "pooledtx": 0,
+        "pooledtx": node.mempool().len(),
         "blockmintxfee": format::amount(sou_primitives::Amount::from_sat(1)),
         "chain": node.params().network.core_name(),
         "next": {
@@ -381,7 +385,8 @@ pub fn getblocktemplate(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
             "getblocktemplate must be called with the segwit rule set (call with {\"rules\": [\"segwit\"]})",
         ));
     }
-    let template = node.template(&Script::new(), &Vec::<Candidate>::new());
+    let candidates = node.mempool_candidates();
+    let template = node.template(&Script::new(), &candidates);
     let tip = node.chain().tip();
     let block = &template.block;
     let coinbase_value = block.txdata[0].output[0].value;
@@ -440,7 +445,7 @@ pub fn getblocktemplate(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
     r.insert("vbavailable".into(), Value::Object(vbavailable));
     r.insert("vbrequired".into(), 0.into());
     r.insert("previousblockhash".into(), tip.to_string().into());
-    r.insert("transactions".into(), json!([]));
+    r.insert("transactions".into(), template_transactions(&node, block));
     r.insert("coinbaseaux".into(), json!({}));
     r.insert("coinbasevalue".into(), coinbase_value.to_sat().into());
     r.insert(
@@ -467,4 +472,44 @@ pub fn getblocktemplate(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
         r.insert("default_witness_commitment".into(), commitment.into());
     }
     Ok(Value::Object(r))
+}
+
+/// The template's transactions as `getblocktemplate` lists them (Core `TxToJSON` in
+/// `getblocktemplate`): data, ids, the positions (from 1) of the parents in the list, fee,
+/// sigop cost and weight.
+fn template_transactions(node: &Node, block: &sou_primitives::Block) -> Value {
+    let pool = node.mempool();
+    let positions: std::collections::HashMap<sou_primitives::Txid, usize> = block
+        .txdata
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, tx)| (tx.compute_txid(), i))
+        .collect();
+    let list: Vec<Value> = block
+        .txdata
+        .iter()
+        .skip(1)
+        .map(|tx| {
+            let txid = tx.compute_txid();
+            let mut depends: Vec<usize> = tx
+                .input
+                .iter()
+                .filter_map(|i| positions.get(&i.previous_output.txid).copied())
+                .collect();
+            depends.sort_unstable();
+            depends.dedup();
+            let entry = pool.get(&txid);
+            json!({
+                "data": hex::encode(sou_primitives::encoding::serialize(tx)),
+                "txid": txid.to_string(),
+                "hash": tx.compute_wtxid().to_string(),
+                "depends": depends,
+                "fee": entry.map_or(0, |e| e.fee.to_sat()),
+                "sigops": entry.map_or(0, |e| e.sigop_cost),
+                "weight": tx.weight().to_wu(),
+            })
+        })
+        .collect();
+    Value::Array(list)
 }

@@ -21,8 +21,10 @@ pub(crate) mod mining;
 pub(crate) mod net;
 pub(crate) mod output_script;
 pub(crate) mod params;
+pub(crate) mod psbt;
 pub(crate) mod rawtransaction;
 pub mod server;
+pub(crate) mod wallet;
 
 use std::fmt;
 

@@ -86,7 +86,7 @@ pub fn getpeerinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         o.insert("permissions".into(), json!([]));
         o.insert(
             "minfeefilter".into(),
-            crate::rpc::format::amount(sou_primitives::Amount::from_sat(0)),
+            crate::rpc::format::amount(sou_primitives::Amount::from_sat(stats.fee_filter)),
         );
         o.insert("bytessent_per_msg".into(), json!(stats.bytes_sent_per_msg));
         o.insert("bytesrecv_per_msg".into(), json!(stats.bytes_recv_per_msg));

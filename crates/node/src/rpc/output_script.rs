@@ -143,7 +143,7 @@ fn is_p2pk(script: &Script) -> bool {
 /// The indexes a `range` parameter names, checked as Core's `ParseDescriptorRange` checks
 /// them: a number `end` is `[0,end]`; begin at least 0, end below 2^31, fewer than
 /// a million indexes.
-fn descriptor_range(value: &Value) -> Result<(u32, u32), RpcError> {
+pub(crate) fn descriptor_range(value: &Value) -> Result<(u32, u32), RpcError> {
     let (low, high) = match value {
         Value::Number(_) => (0, params::int(value)?),
         Value::Array(pair) if pair.len() == 2 && pair.iter().all(Value::is_number) => {

@@ -43,6 +43,22 @@ pub fn getrawtransaction(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
             Some(hash)
         }
     };
+    // Without a block, the pool is looked in first (Core's `GetTransaction`).
+    if given_block.is_none() {
+        if let Some(entry) = node.mempool().get(&txid) {
+            let tx = std::sync::Arc::clone(&entry.tx);
+            if verbosity <= 0 {
+                return Ok(hex::encode(serialize(tx.as_ref())).into());
+            }
+            let options = TxOptions {
+                block_hash: None,
+                include_hex: true,
+                spent: None,
+                verbosity: TxVerbosity::ShowDetails,
+            };
+            return format::transaction(&tx, shared.network, &options);
+        }
+    }
     let block_hash = match given_block {
         Some(hash) => Some(hash),
         None if node.txindex() => node
@@ -121,7 +137,11 @@ pub fn getrawtransaction(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
 
 /// Core's `DecodeHexTx`: the bytes as a transaction, trying with and without the witness
 /// encoding as `iswitness` allows, preferring the reading that uses every byte.
-fn decode_tx(bytes: &[u8], try_witness: bool, try_no_witness: bool) -> Option<Transaction> {
+pub(crate) fn decode_tx(
+    bytes: &[u8],
+    try_witness: bool,
+    try_no_witness: bool,
+) -> Option<Transaction> {
     if try_witness {
         if let Ok(tx) = deserialize::<Transaction>(bytes) {
             return Some(tx);

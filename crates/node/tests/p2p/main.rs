@@ -16,6 +16,7 @@ mod support;
 
 mod bans;
 mod sou_pair;
+mod txs;
 mod wire;
 mod with_bitcoind;
 

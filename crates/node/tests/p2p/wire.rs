@@ -20,12 +20,26 @@ use crate::support::{TestNode, BURN_ADDRESS};
 use crate::{wait_until, WAIT};
 
 /// The test's end of a connection to a node.
-struct RawPeer {
+pub struct RawPeer {
     stream: TcpStream,
     decoder: FrameDecoder,
 }
 
 impl RawPeer {
+    /// Connects and completes the handshake (as a BIP339 peer that wants transactions).
+    pub fn handshake(node: &TestNode) -> RawPeer {
+        let mut peer = RawPeer::connect(node);
+        peer.send(&NetworkMessage::Version(VersionMessage {
+            relay: true,
+            ..version()
+        }));
+        peer.receive_until(|m| matches!(m, NetworkMessage::Verack));
+        peer.send(&NetworkMessage::WtxidRelay);
+        peer.send(&NetworkMessage::Verack);
+        peer.receive_until(|m| matches!(m, NetworkMessage::GetHeaders(_)));
+        peer
+    }
+
     fn connect(node: &TestNode) -> RawPeer {
         let stream = TcpStream::connect(("127.0.0.1", node.p2p_port)).unwrap();
         stream
@@ -37,7 +51,7 @@ impl RawPeer {
         }
     }
 
-    fn send(&mut self, message: &NetworkMessage) {
+    pub fn send(&mut self, message: &NetworkMessage) {
         self.stream
             .write_all(&encode_frame(magic(), message))
             .unwrap();
@@ -45,7 +59,7 @@ impl RawPeer {
 
     /// The next message, or `None` once the node closed the connection; fails the test
     /// after [`WAIT`].
-    fn receive(&mut self) -> Option<NetworkMessage> {
+    pub fn receive(&mut self) -> Option<NetworkMessage> {
         let started = Instant::now();
         loop {
             if let Some(message) = self.decoder.next_message() {
@@ -67,7 +81,7 @@ impl RawPeer {
     }
 
     /// Messages until one matches `wanted`, skipping others.
-    fn receive_until(&mut self, wanted: impl Fn(&NetworkMessage) -> bool) -> NetworkMessage {
+    pub fn receive_until(&mut self, wanted: impl Fn(&NetworkMessage) -> bool) -> NetworkMessage {
         loop {
             let message = self.receive().expect("the connection stays open");
             if wanted(&message) {
@@ -77,7 +91,7 @@ impl RawPeer {
     }
 
     /// True once the node closed the connection (within [`WAIT`]).
-    fn is_closed_by_node(&mut self) -> bool {
+    pub fn is_closed_by_node(&mut self) -> bool {
         while self.receive().is_some() {}
         true
     }

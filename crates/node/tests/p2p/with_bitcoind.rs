@@ -50,7 +50,13 @@ fn soud_syncs_300_blocks_from_bitcoind() {
             .collect()
     };
     assert_eq!(keys(&peer), keys(&core_peer));
-    assert_eq!(peer["minfeefilter"].to_string(), "0.00000000");
+    // Each told the other its minimum relay fee, 100 sat/kvB, with `feefilter` (BIP133).
+    wait_until("Core's feefilter", || {
+        sou.rpc("getpeerinfo", json!([]))[0]["minfeefilter"].as_f64() == Some(0.000001)
+    });
+    wait_until("sou's feefilter", || {
+        core.call("getpeerinfo", json!([])).unwrap()[0]["minfeefilter"].as_f64() == Some(0.000001)
+    });
 
     // A block mined afterwards by Core is announced and fetched.
     core.call("generatetoaddress", json!([1, BURN_ADDRESS]))

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod anyone;
 pub mod bitcoind;
 
 /// A port the operating system just handed out on 127.0.0.1 (free, barring a race with

@@ -168,6 +168,55 @@ impl DescriptorKey {
         Ok(public.serialize_compressed().to_vec())
     }
 
+    /// The secret key this expression gives at child `index`, when it was written as a
+    /// secret (WIF or `xprv`): what a wallet signs with (Core `GetPrivKey`). `None` for
+    /// a public key.
+    pub fn secret_key_at(&self, index: u32) -> Result<Option<sou_keys::SecretKey>, Error> {
+        match &self.source {
+            KeySource::Const { secret, .. } => Ok(secret.as_ref().map(|s| s.secret.clone())),
+            KeySource::Extended { xpriv: None, .. } => Ok(None),
+            KeySource::Extended {
+                xpriv: Some(xpriv),
+                path,
+                range,
+                ..
+            } => {
+                let mut steps = path.clone();
+                match range {
+                    Range::NonRanged => {}
+                    Range::Unhardened => steps.push(ChildNumber::normal(index)?),
+                    Range::Hardened => steps.push(ChildNumber::hardened(index)?),
+                }
+                let child = xpriv.derive_path(&DerivationPath::from(steps))?;
+                Ok(Some(child.secret_key))
+            }
+        }
+    }
+
+    /// Where the key at child `index` comes from: the master key's fingerprint and the
+    /// whole path from it, the origin's steps then those written after the extended key
+    /// (Core `GetKeyOrigin`), as a PSBT records it. An extended key without origin is
+    /// its own master; a constant key needs a written origin, else `None`.
+    pub fn key_origin_at(&self, index: u32) -> Option<(Fingerprint, Vec<ChildNumber>)> {
+        let (mut fingerprint, mut steps) = match &self.origin {
+            Some(origin) => (Some(origin.fingerprint), origin.path.clone()),
+            None => (None, Vec::new()),
+        };
+        if let KeySource::Extended {
+            xpub, path, range, ..
+        } = &self.source
+        {
+            fingerprint = fingerprint.or_else(|| Some(xpub.fingerprint()));
+            steps.extend(path.iter().copied());
+            match range {
+                Range::NonRanged => {}
+                Range::Unhardened => steps.push(ChildNumber::normal(index).ok()?),
+                Range::Hardened => steps.push(ChildNumber::hardened(index).ok()?),
+            }
+        }
+        Some((fingerprint?, steps))
+    }
+
     /// The concrete key at child `index`, x-only in taproot (see
     /// [`Descriptor::derive`](super::Descriptor::derive)).
     pub(super) fn derive(&self, index: u32, x_only: bool) -> Result<DescriptorKey, Error> {
@@ -468,4 +517,62 @@ fn parse_hex_pubkey(
         }
     }
     Err(Error::InvalidPubkey(text.to_owned()))
+}
+
+#[cfg(test)]
+mod wallet_key_tests {
+    use sou_keys::bip32::{ChildNumber, Xpriv};
+    use sou_keys::NetworkKind;
+    use sou_primitives::Network;
+
+    use crate::descriptor::Descriptor;
+
+    /// What a wallet asks of a key expression: the secret that signs at an index, and the
+    /// origin a PSBT records, both agreeing with the public key.
+    #[test]
+    fn secrets_and_origins_at_an_index() {
+        let master = Xpriv::new_master(NetworkKind::Test, &[7; 32]).expect("a seed");
+        let text = format!("wpkh([d34db33f/84h/1h/0h]{master}/1/*)");
+        let d = Descriptor::parse(&text, Network::Regtest, false).expect("parses");
+        let key = d.keys()[0];
+        for index in [0, 5, 1000] {
+            let secret = key
+                .secret_key_at(index)
+                .expect("derives")
+                .expect("a secret");
+            let public = key.public_key_at(index).expect("derives");
+            assert_eq!(secret.public_key().to_bytes(), public);
+            let (fingerprint, path) = key.key_origin_at(index).expect("an origin");
+            assert_eq!(fingerprint.to_string(), "d34db33f");
+            let step = |i, hardened| {
+                if hardened {
+                    ChildNumber::hardened(i).expect("in range")
+                } else {
+                    ChildNumber::normal(i).expect("in range")
+                }
+            };
+            assert_eq!(
+                path,
+                [
+                    step(84, true),
+                    step(1, true),
+                    step(0, true),
+                    step(1, false),
+                    step(index, false)
+                ]
+            );
+        }
+        // The public form knows no secret; without an origin the key is its own master.
+        let public = Descriptor::parse(
+            &format!("wpkh({}/0/*)", master.to_xpub()),
+            Network::Regtest,
+            false,
+        )
+        .expect("parses");
+        let key = public.keys()[0];
+        assert!(key.secret_key_at(0).expect("derives").is_none());
+        let (fingerprint, path) = key.key_origin_at(3).expect("an origin");
+        assert_eq!(fingerprint, master.fingerprint());
+        assert_eq!(path.len(), 2);
+    }
 }

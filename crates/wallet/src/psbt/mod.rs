@@ -94,8 +94,8 @@ pub use input::{Input, PreimageHash};
 pub use musig2::{CompressedKey, MuSig2Participant};
 pub use output::{Output, TapTreeLeaf};
 use raw::{
-    bare, keyed, legacy_bytes, read_legacy_tx, read_map, write_proprietary, write_record,
-    write_unknown,
+    bare, keyed, legacy_bytes, read_legacy_tx, read_legacy_tx_from, read_map, write_proprietary,
+    write_record, write_unknown,
 };
 pub use raw::{KeySource, TapKeySource, XOnlyKey};
 
@@ -474,6 +474,67 @@ impl Psbt {
         }
         Ok(tx)
     }
+}
+
+/// A transaction in the serialization without witness, as a PSBT version 0 holds its
+/// unsigned transaction (BIP174), read from `r`, which may hold more after it: an empty
+/// input list reads as such, not as the segwit marker.
+pub fn read_legacy_transaction(
+    r: &mut Reader<'_>,
+) -> Result<Transaction, sou_primitives::encoding::DecodeError> {
+    read_legacy_tx_from(r)
+}
+
+/// Creator, PSBT version 2 (BIP370): a new PSBT for `tx`, written as Core writes one made
+/// by `createpsbt` (`PartiallySignedTransaction(tx, 2)`): no unsigned transaction, but its
+/// version, lock time (as the fallback) and counts in the global map, each input's
+/// outpoint and sequence in its map, each output's amount and script in its map.
+///
+/// sou reads only version 0 ([`Psbt::deserialize`] refuses what this writes); this is
+/// the creator's part of version 2 alone.
+pub fn version_2_creator_bytes(tx: &Transaction) -> Vec<u8> {
+    const GLOBAL_TX_VERSION: u8 = 0x02;
+    const GLOBAL_FALLBACK_LOCKTIME: u8 = 0x03;
+    const GLOBAL_INPUT_COUNT: u8 = 0x04;
+    const GLOBAL_OUTPUT_COUNT: u8 = 0x05;
+    const IN_PREVIOUS_TXID: u8 = 0x0e;
+    const IN_OUTPUT_INDEX: u8 = 0x0f;
+    const IN_SEQUENCE: u8 = 0x10;
+    const OUT_AMOUNT: u8 = 0x03;
+    const OUT_SCRIPT: u8 = 0x04;
+    let count = |n: usize| {
+        let mut v = Vec::new();
+        sou_primitives::encoding::write_compact_size(&mut v, n as u64);
+        v
+    };
+    let mut out = MAGIC.to_vec();
+    write_record(&mut out, &[GLOBAL_TX_VERSION], &tx.version.to_le_bytes());
+    write_record(
+        &mut out,
+        &[GLOBAL_FALLBACK_LOCKTIME],
+        &tx.lock_time.to_le_bytes(),
+    );
+    write_record(&mut out, &[GLOBAL_INPUT_COUNT], &count(tx.input.len()));
+    write_record(&mut out, &[GLOBAL_OUTPUT_COUNT], &count(tx.output.len()));
+    write_record(&mut out, &[GLOBAL_VERSION], &2u32.to_le_bytes());
+    out.push(0);
+    for txin in &tx.input {
+        let outpoint = txin.previous_output;
+        write_record(
+            &mut out,
+            &[IN_PREVIOUS_TXID],
+            &outpoint.txid.to_byte_array(),
+        );
+        write_record(&mut out, &[IN_OUTPUT_INDEX], &outpoint.vout.to_le_bytes());
+        write_record(&mut out, &[IN_SEQUENCE], &txin.sequence.to_le_bytes());
+        out.push(0);
+    }
+    for txout in &tx.output {
+        write_record(&mut out, &[OUT_AMOUNT], &txout.value.to_sat().to_le_bytes());
+        write_record(&mut out, &[OUT_SCRIPT], txout.script_pubkey.as_bytes());
+        out.push(0);
+    }
+    out
 }
 
 /// The combiner's rule for one field: the value already present stays.

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sou_keys::bip32::{ChildNumber, DerivationPath, Fingerprint};
 use sou_keys::taproot::TapNodeHash;
 use sou_keys::{PublicKey, XOnlyPublicKey};
-use sou_primitives::encoding::{write_compact_size, Decode, Reader};
+use sou_primitives::encoding::{write_compact_size, Decode, DecodeError, Reader};
 use sou_primitives::{Transaction, TxIn, TxOut};
 
 use super::Error;
@@ -64,19 +64,25 @@ impl KeySource {
 }
 
 pub(super) fn read_legacy_tx(bytes: &[u8]) -> Result<Transaction, Error> {
-    // BIP174: the unsigned transaction is in the legacy form, even with no inputs.
     let mut r = Reader::new(bytes);
+    let tx = read_legacy_tx_from(&mut r)?;
+    r.finish()?;
+    Ok(tx)
+}
+
+/// A transaction in the legacy form (no witness), read from `r`, which may go on.
+pub(super) fn read_legacy_tx_from(r: &mut Reader<'_>) -> Result<Transaction, DecodeError> {
+    // BIP174: the unsigned transaction is in the legacy form, even with no inputs.
     let version = r.read_u32_le()?;
     let n_in = r.read_count("inputs", TxIn::MIN_ENCODED_LEN)?;
     let input = (0..n_in)
-        .map(|_| TxIn::decode_from(&mut r))
+        .map(|_| TxIn::decode_from(r))
         .collect::<Result<Vec<_>, _>>()?;
     let n_out = r.read_count("outputs", TxOut::MIN_ENCODED_LEN)?;
     let output = (0..n_out)
-        .map(|_| TxOut::decode_from(&mut r))
+        .map(|_| TxOut::decode_from(r))
         .collect::<Result<Vec<_>, _>>()?;
     let lock_time = r.read_u32_le()?;
-    r.finish()?;
     Ok(Transaction {
         version,
         input,

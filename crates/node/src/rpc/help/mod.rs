@@ -40,8 +40,10 @@ mod mempool;
 mod mining;
 mod network;
 mod params;
+mod psbt;
 mod rawtransactions;
 mod util;
+mod wallet;
 
 pub use params::{check_params, named_to_positional};
 
@@ -203,7 +205,9 @@ const GROUPS: &[&[Method]] = &[
     mining::METHODS,
     network::METHODS,
     rawtransactions::METHODS,
+    psbt::METHODS,
     util::METHODS,
+    wallet::METHODS,
     hidden::METHODS,
 ];
 
