@@ -9,9 +9,6 @@
 //! Each test draws the pool it builds, and asserts Core's reject reason and, where Core
 //! writes one, its debug message. The last test runs a seeded random mix of operations
 //! and checks the pool's invariants after each ([`check_invariants`]).
-//!
-//! Tests marked `#[ignore = "BUG: ..."]` assert what Core does where the pool does not
-//! (yet); each explains the difference.
 
 #![allow(
     clippy::unwrap_used,
@@ -960,7 +957,6 @@ fn prioritisation_moves_the_modified_fee() {
 /// Core counts `nTransactionsUpdated` (what `getblocktemplate` long polls watch) only for
 /// a prioritisation of a transaction in the pool.
 #[test]
-#[ignore = "BUG: Mempool::prioritise (pool/mod.rs) bumps `updates` even when the txid is not in the pool; Core's PrioritiseTransaction increments nTransactionsUpdated only inside `if (it != mapTx.end())`"]
 fn prioritising_an_absent_transaction_is_no_update() {
     let mut h = Harness::new();
     let before = h.pool.updates();
@@ -1683,7 +1679,6 @@ fn a_dust_output_on_a_paying_transaction_is_refused() {
 ///   coin2 ── P ── C     C spends P:0 and D's coin, paying 2,000 < 5,000
 /// ```
 #[test]
-#[ignore = "BUG: accept_package (pool/accept.rs) sends a single remaining transaction to accept_multiple with package args, so a conflict gives 'package RBF failed: package must be 1-parent-1-child' instead of Core's 'transaction failed' (and a TRUC second child loses sibling eviction)"]
 fn a_lone_retried_package_transaction_is_judged_alone() {
     let mut h = Harness::new();
     let coin = h.fund();
@@ -1974,7 +1969,6 @@ fn a_prioritised_transaction_is_harder_to_replace() {
 /// The same retry for a second TRUC child: alone it was refused as a sibling eviction
 /// paying too little; Core's single retry says so again.
 #[test]
-#[ignore = "BUG: as a_lone_retried_package_transaction_is_judged_alone: the retry in accept_multiple runs without sibling eviction and reports TRUC-violation instead of 'insufficient fee (including sibling eviction)'"]
 fn a_lone_retried_truc_child_keeps_its_sibling_eviction_verdict() {
     let mut h = Harness::new();
     let coin = h.fund();
@@ -2281,7 +2275,6 @@ fn trimming_takes_whole_chunks_by_modified_fee_rate() {
 ///   trim: 1100 sat/kvB   block at T   accept at T+3h (550)   block at T+3h   T+6h: 275
 /// ```
 #[test]
-#[ignore = "BUG: Mempool::accept judges fees with check_fee_rate_const (pool/accept.rs), which decays a copy of the rolling fee and drops it; remove_for_block then resets last_update, so between blocks the minimum fee never falls unless someone calls min_fee. Core persists the decay on every GetMinFee"]
 fn the_minimum_fee_decays_between_blocks() {
     let mut h = Harness::new();
     for rate in 1..=2 {
