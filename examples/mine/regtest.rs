@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sou::chain::{Chainstate, ConnectOptions};
 use sou::miner::search::Progress;
-use sou::miner::template::build_template;
+use sou::miner::template::{build_template, NoTransactions};
 use sou::miner::{mine_template, Outcome, SearchOptions};
 use sou::{BlockHeader, Network, Target};
 
@@ -21,7 +21,13 @@ pub(crate) fn mine_regtest_block(options: SearchOptions) -> Result<BlockHeader, 
     let address = miner_address(Network::Regtest)?;
     let now = unix_time()?;
     let view = chain.branch(chain.tip()).ok_or("the chain has no tip")?;
-    let mut template = build_template(&view, &Vec::new(), params, &address.script_pubkey(), now);
+    let mut template = build_template(
+        &view,
+        &NoTransactions,
+        params,
+        &address.script_pubkey(),
+        now,
+    );
     let bits = template.block.header.bits;
     let target = Target::from_compact(bits, params.pow_limit)
         .ok_or_else(|| format!("the template's nBits {bits} is not a valid regtest target"))?;

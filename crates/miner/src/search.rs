@@ -231,7 +231,7 @@ pub fn measure(options: SearchOptions, duration: Duration) -> HashRate {
 mod tests {
     use super::*;
     use crate::regtest::RegtestChain;
-    use crate::template::{build_template, Candidate};
+    use crate::template::{build_template, NoTransactions};
     use sou_primitives::{Network, Script, U256};
 
     /// With only 64 header nonces per extra nonce and a 1-in-65,536 target, the miner must
@@ -247,8 +247,7 @@ mod tests {
             .state
             .branch(chain.state.tip())
             .expect("the tip is in the tree");
-        let no_candidates: Vec<Candidate> = Vec::new();
-        let mut template = build_template(&view, &no_candidates, params, &payout, 1_700_000_000);
+        let mut template = build_template(&view, &NoTransactions, params, &payout, 1_700_000_000);
         let target = Target::from_u256(U256::ONE.shl(240));
         let outcome = mine_nonces(
             &mut template,

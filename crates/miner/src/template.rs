@@ -63,6 +63,16 @@ pub trait TransactionSource {
     fn chunks(&self) -> Vec<CandidateChunk>;
 }
 
+/// A block of the coinbase alone: the source with nothing to offer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTransactions;
+
+impl TransactionSource for NoTransactions {
+    fn chunks(&self) -> Vec<CandidateChunk> {
+        Vec::new()
+    }
+}
+
 impl TransactionSource for Vec<CandidateChunk> {
     fn chunks(&self) -> Vec<CandidateChunk> {
         self.clone()

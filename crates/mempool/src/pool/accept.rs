@@ -454,7 +454,7 @@ impl Mempool {
                 args.single_in_package(),
                 &mut attempt,
             );
-            let failure = (!result.is_valid()).then(|| PackageOutcome::transaction_failed());
+            let failure = (!result.is_valid()).then(PackageOutcome::transaction_failed);
             PackageResult {
                 failure,
                 results: [(result.wtxid, result)].into_iter().collect(),

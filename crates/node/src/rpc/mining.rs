@@ -154,7 +154,7 @@ pub fn generateblock(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let mut node = shared.node();
     // The template's coinbase claims the subsidy only: the given transactions' fees are
     // left to the miner, as in Core's generateblock.
-    let mut template = node.template(&payout, &Vec::<sou_miner::template::CandidateChunk>::new());
+    let mut template = node.template(&payout, &sou_miner::template::NoTransactions);
     template.block.txdata.extend(txs);
     finish_block(&mut template.block);
     match node.chain_mut().test_block_validity(&template.block, false) {
@@ -304,10 +304,7 @@ pub fn getmininginfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
     let tip = chain.tip();
     let entry = chain.entry(&tip).ok_or_else(|| RpcError::misc("no tip"))?;
     let bits = entry.header.bits;
-    let next = node.template(
-        &Script::new(),
-        &Vec::<sou_miner::template::CandidateChunk>::new(),
-    );
+    let next = node.template(&Script::new(), &sou_miner::template::NoTransactions);
     let next_bits = next.block.header.bits;
     Ok(json!({
         "blocks": chain.height(),
