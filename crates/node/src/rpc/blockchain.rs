@@ -328,18 +328,39 @@ pub fn getdeploymentinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError
 pub fn gettxout(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let txid = params::txid(&p[0], "txid")?;
     let vout = params::uint32(&p[1])?;
+    let include_mempool = get(p, 2).map(params::boolean).transpose()?.unwrap_or(true);
     let mut node = shared.node();
     let outpoint = OutPoint::new(txid, vout);
-    let coin = node
-        .chain_mut()
-        .store_mut()
-        .coin(&outpoint)
-        .map_err(internal)?;
+    // With the pool (Core's `CCoinsViewMemPool`): an output of a pool transaction counts,
+    // with no confirmation; one a pool transaction spends does not.
+    let pooled = include_mempool
+        .then(|| node.mempool().output(&outpoint).cloned())
+        .flatten();
+    if include_mempool && node.mempool().spender(&outpoint).is_some() {
+        return Ok(Value::Null);
+    }
+    let coin = match pooled {
+        Some(output) => Some(sou_chain::consensus::Coin {
+            output,
+            height: sou_mempool::pool::MEMPOOL_HEIGHT,
+            is_coinbase: false,
+        }),
+        None if include_mempool && node.mempool().contains(&txid) => None,
+        None => node
+            .chain_mut()
+            .store_mut()
+            .coin(&outpoint)
+            .map_err(internal)?,
+    };
     let Some(coin) = coin else {
         return Ok(Value::Null);
     };
     let tip = node.chain().tip();
-    let confirmations = i64::from(node.chain().height()) - i64::from(coin.height) + 1;
+    let confirmations = if coin.height == sou_mempool::pool::MEMPOOL_HEIGHT {
+        0
+    } else {
+        i64::from(node.chain().height()) - i64::from(coin.height) + 1
+    };
     Ok(json!({
         "bestblock": tip.to_string(),
         "confirmations": confirmations,

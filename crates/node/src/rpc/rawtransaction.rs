@@ -392,11 +392,15 @@ pub fn createrawtransaction(shared: &Shared, p: &[Value]) -> Result<Value, RpcEr
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| value.to_string());
-            let data = hex::decode(&text).map_err(|_| {
-                RpcError::invalid_parameter(format!(
-                    "Data must be hexadecimal string (not '{text}')"
-                ))
-            })?;
+            // Core's `IsHex` wants at least one byte.
+            let data = hex::decode(&text)
+                .ok()
+                .filter(|d| !d.is_empty())
+                .ok_or_else(|| {
+                    RpcError::invalid_parameter(format!(
+                        "Data must be hexadecimal string (not '{text}')"
+                    ))
+                })?;
             let script = Builder::new()
                 .push_opcode(sou_primitives::opcodes::OP_RETURN)
                 .push_slice(&data)
@@ -406,10 +410,11 @@ pub fn createrawtransaction(shared: &Shared, p: &[Value]) -> Result<Value, RpcEr
                 script_pubkey: script,
             });
         } else {
+            // Core reads the amount before it judges the address (`ParseOutputs`).
+            let amount = amount_from_value(&value)?;
             let address = Address::parse(&key, shared.network).map_err(|_| {
                 RpcError::invalid_address_or_key(format!("Invalid Bitcoin address: {key}"))
             })?;
-            let amount = amount_from_value(&value)?;
             let script = address.script_pubkey();
             if seen.contains(&script) {
                 return Err(RpcError::invalid_parameter(format!(

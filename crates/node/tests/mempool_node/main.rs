@@ -86,6 +86,22 @@ fn a_chain_of_payments_enters_is_mined_and_comes_back_after_a_reorg() {
         json!(5_000_000_000_i64 + 20_500),
         "the subsidy and both fees"
     );
+    // gettxout sees the pool (Core's default include_mempool=true): the spent coin is
+    // gone, the pool's output is there with no confirmation; without the pool, the
+    // confirmed coin is still unspent.
+    let coin_txid = coin.txid.to_string();
+    assert_eq!(node.rpc("gettxout", json!([coin_txid, 0])), json!(null));
+    assert_eq!(
+        node.rpc("gettxout", json!([coin_txid, 0, false]))["confirmations"],
+        json!(101)
+    );
+    let pooled = node.rpc("gettxout", json!([child.compute_txid().to_string(), 0]));
+    assert_eq!(pooled["confirmations"], json!(0));
+    assert_eq!(
+        node.rpc("gettxout", json!([parent.compute_txid().to_string(), 0])),
+        json!(null),
+        "the child spends it"
+    );
     // getrawtransaction finds pool transactions without -txindex.
     let raw = node.rpc(
         "getrawtransaction",
