@@ -33,8 +33,10 @@
 //! 4. **Mine**: a template and the proof-of-work search ([`miner`]; "Where new coins come from",
 //!    the `mine` example).
 //! 5. **Agree**: validation, the chain with the most work, reorganisations ([`chain`];
-//!    "How nodes agree", the `reorg` example), and a node that Bitcoin Core's tools drive
-//!    ([`node`]; "Running a regtest node").
+//!    "How nodes agree", the `reorg` example), a node that Bitcoin Core's tools drive
+//!    ([`node`]; "Running a regtest node"), and nodes with no one in charge: blocks and
+//!    payments spreading, a split network healing ("A network with no one in charge", the
+//!    `network` example).
 //!
 //! Run an example with `cargo run --release --example NAME`; the book is in `docs/src/`.
 //! Each crate's documentation opens with what it teaches, its modules and where to start.

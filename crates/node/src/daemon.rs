@@ -462,6 +462,14 @@ async fn serve(config: &Config, shared: Arc<Shared>) -> Result<(), String> {
         }
     };
     crate::p2p::start(config, &shared).await?;
+    let rpc_port = rpc_addresses(config)
+        .ok()
+        .and_then(|a| a.first().map(SocketAddr::port))
+        .unwrap_or_else(|| default_rpc_port(config.network()));
+    if let Some(address) = crate::liveview::address(config, rpc_port)? {
+        let listener = crate::liveview::bind(address).await?;
+        tokio::spawn(crate::liveview::serve(listener, shared.clone()));
+    }
     shared.set_serving();
     tracing::info!("init message: Done loading");
     tokio::select! {

@@ -12,12 +12,13 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`node`] | [`Node`](node::Node): sou-chain's `Chainstate` over the disk store; start-up and recovery from the block files, `-reindex`, when to flush, Core's log lines, mining with sou-miner |
+//! | [`node`] | [`Node`](node::Node): sou-chain's `Chainstate` over the disk store; start-up and recovery from the block files, `-reindex`, when to flush, Core's log lines, mining with sou-miner; the memory pool kept in step with the chain, and `mempool.dat` |
 //! | [`store`] | [`DiskStore`](store::DiskStore): the block tree, coins and undo data in one redb database, with a coins cache flushed in one transaction |
 //! | [`blockfiles`] | every accepted block appended to `blocks/blk?????.dat` in Core's framing |
 //! | [`rpc`] | JSON-RPC over HTTP: the server (authentication, versions, batches, HTTP statuses), the method table with every method's parameters and help, Core's result shapes, and the handlers by Core's categories |
 //! | [`wallet`] | [`WalletManager`](wallet::WalletManager): descriptor wallets as Core's, one redb file each (`wallets/NAME/wallet.redb`), following the node's chain; paying with sou-wallet |
-//! | [`p2p`] | [`Net`](p2p::Net): the peers, over TCP with sou-p2p's messages: a tokio task per connection, the handshake, headers-first sync, serving headers and blocks, announcing new tips |
+//! | [`p2p`] | [`Net`](p2p::Net): the peers, over TCP with sou-p2p's messages (v1 or BIP324's v2): a tokio task per connection, the handshake, headers-first sync, serving and announcing blocks (BIP130 headers, BIP152 compact blocks), transaction relay (BIP339, orphans, `feefilter`), addresses, bans, `-whitelist` |
+//! | [`liveview`] | `-liveview`: a web page of the block tree, the pool and the peers, pushed live from the node's own events |
 //! | [`daemon`] | `soud`'s start-up and shutdown, in Core's order; a node in the same process, for benches |
 //! | [`cli`] | `sou rpc`, with `bitcoin-cli`'s conventions |
 //! | [`config`], [`options`] | `bitcoind`'s argument rules and `bitcoin.conf`; the table of every `bitcoind` option: implemented, accepted and ignored with a warning, or refused |
@@ -38,16 +39,16 @@
 //! - RPC names, parameters, result fields and error codes are Core's: compared with
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
-//! Deliberately absent (for now): the mempool (its RPCs describe an empty pool); of the
-//! P2P network, everything but manual connections and block sync
-//! (no address manager, automatic outbound connections, transaction relay, compact
-//! blocks, BIP324, bans).
+//! Deliberately absent (for now): automatic outbound connections (peers are the ones
+//! `-connect`, `-addnode` and `addnode` name, or that connect in), `peers.dat` (the address
+//! manager lives in memory), fee estimation.
 
 pub mod blockfiles;
 pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod datadir;
+pub mod liveview;
 pub mod logging;
 pub mod node;
 pub mod options;

@@ -216,7 +216,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("torcontrol", NONE, Connection, Ignored),
     opt("torpassword", SENSITIVE, Connection, Ignored),
     opt("txreconciliation", DEBUG_ONLY, Connection, Ignored),
-    opt("v2transport", NONE, Connection, Ignored),
+    opt("v2transport", NONE, Connection, Implemented),
     opt("whitebind", NONE, Connection, Ignored),
     opt("whitelist", NONE, Connection, Implemented),
     // Wallet
@@ -343,6 +343,8 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("rpcwhitelistdefault", NONE, Rpc, Ignored),
     opt("rpcworkqueue", DEBUG_ONLY, Rpc, Implemented),
     opt("server", NONE, Rpc, Implemented),
+    // sou's own, not Core's: the live view of the block tree, the mempool and the peers.
+    opt("liveview", NONE, Rpc, Implemented),
     // Hidden
     opt("?", NONE, Hidden, Implemented),
     opt("checkpoints", NONE, Hidden, Ignored),
@@ -506,7 +508,8 @@ mod tests {
         // options kept for a friendlier message), 10 ZMQ options, 10 hidden names (GUI
         // options, -h, -?), 22 wallet options. -ipcbind exists only in binaries that can
         // listen on IPC, which `bitcoind` v31.99 cannot.
-        assert_eq!(BITCOIND_OPTIONS.len(), 194);
+        // Plus sou's own -liveview.
+        assert_eq!(BITCOIND_OPTIONS.len(), 195);
         assert!(bitcoind_option("upnp").is_none(), "removed in Core v29");
         assert!(bitcoind_option("ipcbind").is_none());
     }

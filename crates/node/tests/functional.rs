@@ -131,3 +131,18 @@ fn node_basics() {
 fn cached_chain() {
     run_functional("cached_chain.py");
 }
+
+#[test]
+fn p2p_blocks() {
+    run_functional("p2p_blocks.py");
+}
+
+#[test]
+fn p2p_transactions() {
+    run_functional("p2p_transactions.py");
+}
+
+#[test]
+fn p2p_misbehaving() {
+    run_functional("p2p_misbehaving.py");
+}

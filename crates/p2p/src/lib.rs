@@ -23,7 +23,8 @@
 //!    `sendheaders`); peers that lack it ask with `getdata` and receive `tx` or `block`.
 //! 4. **Compact blocks** ([`messages::compact`], BIP152). A block is sent as its header
 //!    and 6-byte short ids of its transactions, which the receiver mostly has in its
-//!    mempool; it asks for the rest with `getblocktxn`.
+//!    mempool; it asks for the rest with `getblocktxn`. [`compact`] computes the short
+//!    ids and rebuilds a block ([`PartialBlock`]).
 //! 5. **Address gossip** ([`address`]). `getaddr`, answered by `addr` or `addrv2`, is
 //!    how nodes learn of others to connect to.
 //!
@@ -51,9 +52,11 @@
 //!   (`tests/vs_verystable.rs`, every message type) and the address streams of Core's C++
 //!   unit tests (`tests/core_vectors.rs`).
 //!
-//! Not here: BIP324's encrypted transport, bloom filters (BIP37 `filterload`) and block
-//! filters (BIP157) messages, which decode as [`NetworkMessage::Unknown`], and the
-//! SipHash short ids of compact blocks.
+//! [`v2`] holds BIP324's encrypted transport: the ciphers, the packets and the handshake
+//! as a state machine fed with bytes.
+//!
+//! Not here: bloom filters (BIP37 `filterload`) and block filters (BIP157) messages,
+//! which decode as [`NetworkMessage::Unknown`].
 //!
 //! ```
 //! use sou_p2p::{encode_frame, FrameDecoder, NetworkMessage};
@@ -76,13 +79,16 @@
 //! the "Protocol documentation" page of the Bitcoin wiki.
 
 pub mod address;
+pub mod compact;
 pub mod error;
 pub mod frame;
 pub mod inventory;
 pub mod messages;
 pub mod services;
+pub mod v2;
 
 pub use address::{AddrV2, AddrV2Message, Address, TimedAddress};
+pub use compact::{PartialBlock, ReconstructionError, ShortIdKey};
 pub use error::MessageError;
 pub use frame::{encode_frame, Command, FrameDecoder, RawFrame};
 pub use inventory::Inventory;

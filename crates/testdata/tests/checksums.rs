@@ -46,5 +46,5 @@ fn every_vector_file_matches_sha256sums() {
         present, listed,
         "files present and files listed in SHA256SUMS differ"
     );
-    assert_eq!(listed.len(), 24, "vector files");
+    assert_eq!(listed.len(), 28, "vector files");
 }

@@ -3,7 +3,8 @@
 //! Core reports an invalid block in three parts (`state.Invalid(result, reject_reason,
 //! debug_message)`). Here the [`BlockError`] variant is the reason, with its exact string
 //! from [`BlockError::reject_reason`] (`bad-txnmrklroot`, `bad-cb-amount`, ...); `Display`
-//! gives the detail; [`BlockError::kind`] gives the class, a [`BlockErrorKind`].
+//! gives the detail (Core's debug message where sou's logs print it as Core's do);
+//! [`BlockError::kind`] gives the class, a [`BlockErrorKind`].
 //!
 //! The class decides what a node may conclude. A block whose transactions do not match
 //! its header is [`BlockErrorKind::Mutated`]: the data is bad, but the header may be
@@ -57,10 +58,10 @@ pub enum BlockError {
         bits: CompactTarget,
     },
     /// The header's merkle root does not match the transactions.
-    #[error("merkle root mismatch")]
+    #[error("hashMerkleRoot mismatch")]
     BadMerkleRoot,
     /// The transaction list is a CVE-2012-2459 mutation.
-    #[error("duplicate transaction in the merkle tree (CVE-2012-2459)")]
+    #[error("duplicate transaction")]
     DuplicateTransaction,
     /// No transactions, or too many bytes without witnesses.
     #[error("block size limits failed")]
@@ -126,13 +127,13 @@ pub enum BlockError {
     #[error("block height mismatch in coinbase")]
     BadCoinbaseHeight,
     /// The witness reserved value is not one 32-byte item.
-    #[error("invalid witness reserved value size")]
+    #[error("CheckWitnessMalleation : invalid witness reserved value size")]
     BadWitnessNonceSize,
     /// The witness commitment does not match.
-    #[error("witness merkle commitment mismatch")]
+    #[error("CheckWitnessMalleation : witness merkle commitment mismatch")]
     BadWitnessMerkleMatch,
     /// Witness data without a commitment (or before segwit).
-    #[error("unexpected witness data found")]
+    #[error("CheckWitnessMalleation : unexpected witness data found")]
     UnexpectedWitness,
     /// Weight above 4,000,000.
     #[error("weight limit failed")]
@@ -201,7 +202,7 @@ pub enum BlockError {
         error: ScriptError,
     },
     /// The coinbase pays more than subsidy plus fees.
-    #[error("coinbase pays too much (actual={actual:?} vs limit={limit:?})")]
+    #[error("coinbase pays too much (actual={} vs limit={})", actual.to_sat(), limit.to_sat())]
     BadCoinbaseAmount {
         /// Paid.
         actual: Amount,

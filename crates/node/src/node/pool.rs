@@ -122,11 +122,9 @@ impl Node {
     /// `test_accept`.
     pub fn accept_to_mempool(&mut self, tx: Arc<Transaction>, test_accept: bool) -> TxResult {
         let now = self.now();
-        let result = self.with_pool(now, |pool, tip, coins| {
+        self.with_pool(now, |pool, tip, coins| {
             pool.accept(tx, tip, coins, AcceptArgs::single(test_accept))
-        });
-        self.log_accept(&result, test_accept);
-        result
+        })
     }
 
     /// `testmempoolaccept` of several transactions.
@@ -144,13 +142,9 @@ impl Node {
         max_feerate: Option<FeeRate>,
     ) -> PackageResult {
         let now = self.now();
-        let result = self.with_pool(now, |pool, tip, coins| {
+        self.with_pool(now, |pool, tip, coins| {
             pool.accept_package(txs, tip, coins, max_feerate)
-        });
-        for tx_result in result.results.values() {
-            self.log_accept(tx_result, false);
-        }
-        result
+        })
     }
 
     /// `prioritisetransaction`.
@@ -187,22 +181,20 @@ impl Node {
         std::mem::take(&mut self.announcements)
     }
 
-    fn log_accept(&self, result: &TxResult, test_accept: bool) {
-        if test_accept {
-            return;
-        }
+    /// Core's log lines for a transaction from peer `peer` (`ProcessMessage`'s `tx`).
+    pub fn log_from_peer(&self, result: &TxResult, peer: u64) {
         match result.rejection() {
             None if result.is_valid() => tracing::debug!(
                 target: "mempool",
-                "AcceptToMemoryPool: accepted {} (wtxid={}) (poolsz {} txn, {} kB)",
+                "AcceptToMemoryPool: peer={peer}: accepted {} (wtxid={}) (poolsz {} txn, {} kB)",
                 result.txid,
                 result.wtxid,
                 self.mempool.len(),
                 self.mempool.usage() / 1000
             ),
             Some(rejection) => tracing::debug!(
-                target: "mempool",
-                "{} (wtxid={}) was not accepted: {}",
+                target: "mempoolrej",
+                "{} (wtxid={}) from peer={peer} was not accepted: {}",
                 result.txid,
                 result.wtxid,
                 rejection.to_core_string()

@@ -1,8 +1,9 @@
 //! One connection: a tokio task per peer.
 //!
-//! The task reads bytes from the socket into a sou-p2p [`FrameDecoder`] and hands each
+//! The task reads bytes from the socket into the connection's transport
+//! ([`v2transport::Receiver`]: BIP324 v2, or a sou-p2p `FrameDecoder` for v1) and hands each
 //! message to the handlers ([`handshake`], [`sync`], [`relay`]); a second task writes the frames that [`Peer::queue`] put in
-//! the peer's bounded queue. The connection ends on a wrong magic or an oversized frame
+//! the peer's bounded queue, encrypted on a v2 connection ([`Link`]). The connection ends on a wrong magic or an oversized frame
 //! (the stream cannot be followed after them), on a handshake not done within
 //! `-peertimeout` ([`HANDSHAKE_TIMEOUT`]), on a ping unanswered for [`PING_TIMEOUT`], on
 //! blocks asked for and not sent (`sync::BLOCK_DOWNLOAD_TIMEOUT`), on a rule broken by an
@@ -15,14 +16,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sou_p2p::{encode_frame, FrameDecoder, NetworkMessage};
+use sou_p2p::{encode_frame, NetworkMessage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use super::peers::{ConnectionType, Peer, SEND_QUEUE_FRAMES};
 use super::sync::SyncState;
-use super::{handshake, relay, sync, txrelay, unix_now};
+use super::v2transport::{self, Link};
+use super::{addrs, compact, handshake, relay, sync, txrelay, unix_now};
 use crate::rpc::dispatch::Shared;
 
 /// A peer must finish the handshake within this (Core's `-peertimeout` default; the
@@ -60,8 +62,20 @@ pub async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>)
             tracing::debug!(target: "net", "connection from {addr} dropped: not accepting new connections");
             continue;
         }
-        if shared.net.is_banned(addr.ip()) {
+        let noban = shared
+            .net
+            .permissions_for(addr.ip())
+            .contains(super::permissions::Permissions::NOBAN);
+        if shared.net.is_banned(addr.ip()) && !noban {
             tracing::debug!(target: "net", "connection from {addr} dropped (banned)");
+            continue;
+        }
+        // A discouraged address gets in only while inbound slots are left over.
+        if shared.net.is_discouraged(addr.ip())
+            && !noban
+            && shared.net.peers().len() + 1 >= shared.net.max_connections()
+        {
+            tracing::debug!(target: "net", "connection from {addr} dropped (discouraged)");
             continue;
         }
         if shared.net.peers().len() >= shared.net.max_connections() {
@@ -69,44 +83,71 @@ pub async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>)
             continue;
         }
         tracing::debug!(target: "net", "connection from {addr} accepted");
+        let v2 = v2transport::enabled(&shared.net);
         tokio::spawn(run(
             shared.clone(),
             stream,
             addr,
             addr.to_string(),
             ConnectionType::Inbound,
+            v2,
         ));
     }
 }
 
-/// Opens a connection to `target` and runs it (Core `OpenNetworkConnection`).
+/// Opens a connection to `target` and runs it (Core `OpenNetworkConnection`): over v2
+/// with `-v2transport`, once more over v1 if the peer hung up on our v2 key.
 pub async fn connect(shared: Arc<Shared>, target: String, connection_type: ConnectionType) {
-    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target.as_str())).await;
+    let mut v2 = v2transport::enabled(&shared.net);
+    while connect_once(shared.clone(), &target, connection_type, v2).await && v2 {
+        tracing::debug!(target: "net", "retrying with v1 transport protocol for peer {target}");
+        v2 = false;
+    }
+}
+
+/// One attempt of [`connect`]; true if it calls for a v1 retry.
+async fn connect_once(
+    shared: Arc<Shared>,
+    target: &str,
+    connection_type: ConnectionType,
+    v2: bool,
+) -> bool {
+    let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target)).await;
     let stream = match stream {
         Ok(Ok(stream)) => stream,
         Ok(Err(e)) => {
             tracing::debug!(target: "net", "connection attempt to {target} failed: {e}");
-            return;
+            return false;
         }
         Err(_) => {
             tracing::debug!(target: "net", "connection attempt to {target} timed out");
-            return;
+            return false;
         }
     };
     let Ok(addr) = stream.peer_addr() else {
-        return;
+        return false;
     };
-    run(shared, stream, addr, target, connection_type).await;
+    run(
+        shared,
+        stream,
+        addr,
+        target.to_string(),
+        connection_type,
+        v2,
+    )
+    .await
 }
 
-/// Runs one connection to its end, then removes the peer.
+/// Runs one connection to its end, then removes the peer; true if an outbound v2
+/// attempt should be retried over v1.
 async fn run(
     shared: Arc<Shared>,
     stream: TcpStream,
     addr: SocketAddr,
     addr_name: String,
     connection_type: ConnectionType,
-) {
+    v2: bool,
+) -> bool {
     let _ = stream.set_nodelay(true);
     let addr_bind = stream.local_addr().ok();
     let (mut reader, mut writer) = stream.into_split();
@@ -123,25 +164,43 @@ async fn run(
             handshake::random_nonce(),
             sender,
         ));
+        if connection_type == ConnectionType::Inbound {
+            peer.set_permissions(shared.net.permissions_for(addr.ip()));
+        }
         if !peers.add(peer.clone(), shared.net.max_connections()) {
             tracing::debug!(target: "net", "connection to {addr} dropped: too many connections");
-            return;
+            return false;
         }
         peer
     };
     peer.stats().conntime = unix_now();
     tracing::debug!(target: "net", "Added connection peer={}", peer.id);
 
+    let link = Link::new(shared.net.magic(), !peer.is_inbound(), v2);
     let writer_shared = shared.clone();
     let writer_peer = peer.clone();
+    let writer_link = link.clone();
     let writer_task = tokio::spawn(async move {
-        while let Some(frame) = receiver.recv().await {
+        loop {
+            // A v2 link also writes when the reader's handshake has bytes to send.
+            let queued = tokio::select! {
+                queued = receiver.recv() => queued,
+                () = writer_link.flushed() => Some(Vec::new()),
+            };
+            let Some(queued) = queued else { break };
+            // The queue counts v1 frames; the wire may carry v2 packets of other sizes.
+            let queued_len = queued.len() as u64;
+            let frame = writer_link.outgoing(queued);
+            if frame.is_empty() {
+                writer_peer.written(queued_len);
+                continue;
+            }
             if writer.write_all(&frame).await.is_err() {
                 writer_peer.request_disconnect();
                 break;
             }
             writer_shared.net.add_sent(frame.len() as u64);
-            writer_peer.written(frame.len() as u64);
+            writer_peer.written(queued_len);
             writer_peer.stats().lastsend = unix_now();
         }
         let _ = writer.shutdown().await;
@@ -150,7 +209,9 @@ async fn run(
     if !peer.is_inbound() {
         handshake::send_version(&shared, &peer);
     }
-    let reason = read_loop(&shared, &peer, &mut reader).await;
+    // An initiator's v2 key and garbage leave before anything else.
+    link.wake_writer();
+    let reason = read_loop(&shared, &peer, &mut reader, &link).await;
     match &reason {
         Ok(()) => {}
         Err(Disconnect(why)) => {
@@ -158,9 +219,14 @@ async fn run(
         }
     }
     shared.net.peers().remove(peer.id);
+    if peer.stats().misbehaved && !peer.addr.ip().to_canonical().is_loopback() {
+        shared.net.discourage(peer.addr.ip());
+    }
     shared.net.tx_relay().peer_gone(peer.id);
+    shared.net.compact().peer_gone(peer.id);
     writer_task.abort();
     tracing::debug!(target: "net", "Cleared nodestate for peer={}", peer.id);
+    link.should_reconnect_v1()
 }
 
 /// Reads and handles messages until the connection ends.
@@ -168,8 +234,9 @@ async fn read_loop(
     shared: &Arc<Shared>,
     peer: &Arc<Peer>,
     reader: &mut tokio::net::tcp::OwnedReadHalf,
+    link: &Arc<Link>,
 ) -> Result<(), Disconnect> {
-    let mut decoder = FrameDecoder::new(shared.net.magic());
+    let mut decoder = v2transport::Receiver::new(link.clone(), peer.clone(), shared.net.magic());
     let mut state = SyncState::default();
     let mut buffer = vec![0u8; 64 * 1024];
     let started = Instant::now();
@@ -253,6 +320,7 @@ async fn read_loop(
                         frame.payload.len(),
                         peer.id
                     );
+                    too_many(peer, &command, &e)?;
                     continue;
                 }
             };
@@ -289,6 +357,26 @@ fn blocking<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// A list longer than the protocol allows is refused by the decoder before it is read;
+/// Core reads it and then punishes the peer for it: misbehaviour for `inv`, `getdata`,
+/// `headers`, `addr` and `addrv2` ("... message size = N"), a disconnection for a
+/// locator too long, nothing for the rest.
+fn too_many(peer: &Peer, command: &str, error: &sou_p2p::MessageError) -> Result<(), Disconnect> {
+    let sou_p2p::MessageError::TooMany { what, count, .. } = error else {
+        return Ok(());
+    };
+    match *what {
+        "inv" | "getdata" | "headers" | "addr" | "addrv2" => {
+            misbehaving(peer, format!("{command} message size = {count}"))
+        }
+        "locator" => Err(Disconnect(format!(
+            "{command} locator size {count} > 101, disconnect peer={}",
+            peer.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Hands one message to the handler of its part of the protocol.
 fn handle(
     shared: &Arc<Shared>,
@@ -321,9 +409,24 @@ fn handle(
             Ok(())
         }
         NetworkMessage::Mempool => txrelay::on_mempool(peer),
+        NetworkMessage::Addr(list) => addrs::on_addrs(shared, peer, addrs::from_addr(list), "addr"),
+        NetworkMessage::AddrV2(list) => {
+            addrs::on_addrs(shared, peer, addrs::from_addrv2(list), "addrv2")
+        }
+        NetworkMessage::GetAddr => addrs::on_getaddr(shared, peer),
         NetworkMessage::GetHeaders(request) => relay::on_getheaders(shared, peer, &request),
         NetworkMessage::GetData(items) => relay::on_getdata(shared, peer, &items),
-        NetworkMessage::NotFound(items) => sync::on_notfound(shared, peer, state, &items),
+        NetworkMessage::NotFound(items) => {
+            txrelay::on_notfound(shared, peer, &items);
+            sync::on_notfound(shared, peer, state, &items)
+        }
+        NetworkMessage::SendCmpct(message) => {
+            compact::on_sendcmpct(shared, peer, message);
+            Ok(())
+        }
+        NetworkMessage::CmpctBlock(block) => compact::on_cmpctblock(shared, peer, state, block),
+        NetworkMessage::GetBlockTxn(request) => compact::on_getblocktxn(shared, peer, &request),
+        NetworkMessage::BlockTxn(answer) => compact::on_blocktxn(shared, peer, state, answer),
         _ => Ok(()),
     }
 }
@@ -332,17 +435,28 @@ fn handle(
 /// inbound peer is disconnected, a manual one only warned about, as Core protects the
 /// connections its user asked for.
 pub fn misbehaving(peer: &Peer, message: String) -> Result<(), Disconnect> {
-    if peer.is_inbound() {
-        return Err(Disconnect(format!(
-            "Misbehaving: peer={}: {message}",
-            peer.id
-        )));
+    tracing::debug!(target: "net", "Misbehaving: peer={}: {message}", peer.id);
+    if peer
+        .permissions()
+        .contains(super::permissions::Permissions::NOBAN)
+    {
+        tracing::warn!("Warning: not punishing noban peer {}!", peer.id);
+        return Ok(());
     }
-    tracing::warn!(
-        "Not punishing manually connected peer {}! ({message})",
+    if !peer.is_inbound() {
+        tracing::warn!(
+            "Warning: not punishing manually connected peer {}!",
+            peer.id
+        );
+        return Ok(());
+    }
+    // Its address is discouraged as the connection closes (a local one is only
+    // disconnected: it may be ourselves, or a harness shared by many peers).
+    peer.stats().misbehaved = true;
+    Err(Disconnect(format!(
+        "Misbehaving: peer={}: {message}",
         peer.id
-    );
-    Ok(())
+    )))
 }
 
 /// Frames `message` for the peer's network and queues it.

@@ -4,8 +4,9 @@
 //! best height, user agent, a random nonce); on receiving the other's, it sends
 //! `wtxidrelay` (BIP339) and `sendaddrv2` (BIP155), which only count before `verack`, then
 //! `verack`. Once the peer's `verack` arrives the connection is up: we ask for new blocks
-//! as `headers` (`sendheaders`, BIP130), ping, and start syncing. sou offers the whole
-//! chain with witnesses (`NODE_NETWORK | NODE_WITNESS`) and no compact blocks.
+//! as `headers` (`sendheaders`, BIP130), offer compact blocks (`sendcmpct`, BIP152), ping,
+//! and start syncing. sou offers the whole chain with witnesses (`NODE_NETWORK |
+//! NODE_WITNESS`).
 //!
 //! References: Core `PeerManagerImpl::PushNodeVersion`, `ProcessMessage` (`version`,
 //! `verack`), src/net_processing.cpp.
@@ -64,10 +65,10 @@ pub fn send_version(shared: &Shared, peer: &Peer) {
     let height = shared.node().chain().height();
     let version = VersionMessage {
         version: PROTOCOL_VERSION,
-        services: LOCAL_SERVICES,
+        services: super::v2transport::local_services(&shared.net),
         timestamp: unix_now(),
         addr_recv: address_of(peer.addr, ServiceFlags::NONE),
-        addr_from: Address::unspecified(LOCAL_SERVICES),
+        addr_from: Address::unspecified(super::v2transport::local_services(&shared.net)),
         nonce: peer.local_nonce,
         user_agent: user_agent().into_bytes(),
         start_height: i32::try_from(height).unwrap_or(i32::MAX),
@@ -167,7 +168,7 @@ fn on_verack(
     peer: &Arc<Peer>,
     state: &mut SyncState,
 ) -> Result<(), Disconnect> {
-    let version = {
+    let (version, transport) = {
         let mut stats = peer.stats();
         if stats.handshake_done {
             tracing::debug!(target: "net", "ignoring redundant verack message from peer={}", peer.id);
@@ -177,10 +178,10 @@ fn on_verack(
             return Err(Disconnect("verack before version".into()));
         }
         stats.handshake_done = true;
-        stats.version
+        (stats.version, stats.transport_protocol_type)
     };
     let line = format!(
-        "New {} peer connected: transport: v1, version: {version}, peer={}, peeraddr={}",
+        "New {} peer connected: transport: {transport}, version: {version}, peer={}, peeraddr={}",
         peer.connection_type.name(),
         peer.id,
         peer.addr
@@ -195,6 +196,7 @@ fn on_verack(
     if version >= SENDHEADERS_VERSION {
         send(peer, shared, &NetworkMessage::SendHeaders);
     }
+    super::compact::on_handshake(shared, peer, version);
     if version >= FEEFILTER_VERSION {
         // Core's first `feefilter`: the minimum relay fee (its pool's minimum is zero
         // until the pool fills), or all the money there is for a `-blocksonly` node.
@@ -212,6 +214,7 @@ fn on_verack(
         };
         send(peer, shared, &NetworkMessage::FeeFilter(filter));
     }
+    super::addrs::after_handshake(shared, peer);
     state.ping_requested = true;
     sync::start(shared, peer, state);
     Ok(())

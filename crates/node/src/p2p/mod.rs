@@ -5,8 +5,9 @@
 //! `FrameDecoder` and sends frames from a bounded queue; it opens with the handshake
 //! ([`handshake`]: `version`, `wtxidrelay`, `sendaddrv2`, `verack`, then `sendheaders`),
 //! then syncs headers first and fetches the blocks it lacks ([`sync`]), and serves the
-//! peer's `getheaders` and `getdata`, announcing each new tip ([`relay`]). [`peers`]
-//! holds the set of connections with what each has told us, for `getpeerinfo`.
+//! peer's `getheaders` and `getdata`, announcing each new tip ([`relay`]); near the tip
+//! new blocks travel as compact blocks ([`compact`], BIP152). [`peers`] holds the set of
+//! connections with what each has told us, for `getpeerinfo`.
 //!
 //! [`Net`] is Core's `CConnman` reduced to what a regtest node needs: it listens on
 //! `-port` (`-listen`, `-bind`), connects to `-connect` and `-addnode` and to what the
@@ -16,13 +17,17 @@
 //!
 //! References: Core src/net.cpp (`CConnman`), src/net_processing.cpp (`PeerManagerImpl`).
 
+pub mod addrs;
 pub mod banman;
+pub mod compact;
 pub mod connection;
 pub mod handshake;
 pub mod peers;
+pub mod permissions;
 pub mod relay;
 pub mod sync;
 pub mod txrelay;
+pub mod v2transport;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -79,6 +84,17 @@ pub struct Net {
     blocks_only: AtomicBool,
     /// Orphans, recent refusals, what each peer has.
     tx_relay: Mutex<txrelay::TxRelay>,
+    /// Addresses of other nodes heard of.
+    addrman: Mutex<addrs::AddrMan>,
+    /// `-whitelist` entries.
+    whitelist: Mutex<Vec<permissions::WhitelistEntry>>,
+    /// Addresses of peers that misbehaved (Core's discouragement filter), refused when
+    /// inbound slots run short.
+    discouraged: Mutex<HashSet<std::net::IpAddr>>,
+    /// Compact block relay (BIP152): each peer's mode, our high-bandwidth peers.
+    compact: Mutex<compact::CompactRelay>,
+    /// `-v2transport`: BIP324 for our connections, `NODE_P2P_V2` advertised.
+    v2transport: AtomicBool,
 }
 
 impl Net {
@@ -100,6 +116,11 @@ impl Net {
             active: AtomicBool::new(true),
             blocks_only: AtomicBool::new(false),
             tx_relay: Mutex::new(txrelay::TxRelay::default()),
+            addrman: Mutex::new(addrs::AddrMan::default()),
+            whitelist: Mutex::new(Vec::new()),
+            discouraged: Mutex::new(HashSet::new()),
+            compact: Mutex::new(compact::CompactRelay::default()),
+            v2transport: AtomicBool::new(v2transport::DEFAULT_V2_TRANSPORT),
         }
     }
 
@@ -108,9 +129,41 @@ impl Net {
         self.blocks_only.load(Ordering::Relaxed)
     }
 
+    /// The permissions `-whitelist` gives an inbound connection from `ip`.
+    pub fn permissions_for(&self, ip: std::net::IpAddr) -> permissions::Permissions {
+        let whitelist = self.whitelist.lock().unwrap_or_else(|p| p.into_inner());
+        permissions::permissions_for(&whitelist, ip.to_canonical())
+    }
+
+    /// Notes a misbehaving peer's address (Core `BanMan::Discourage`).
+    pub fn discourage(&self, ip: std::net::IpAddr) {
+        self.discouraged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(ip.to_canonical());
+    }
+
+    /// True if a peer at `ip` misbehaved.
+    pub fn is_discouraged(&self, ip: std::net::IpAddr) -> bool {
+        self.discouraged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&ip.to_canonical())
+    }
+
+    /// The address manager, locked.
+    pub fn addrman(&self) -> MutexGuard<'_, addrs::AddrMan> {
+        self.addrman.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The transaction relay's memory, locked.
     pub fn tx_relay(&self) -> MutexGuard<'_, txrelay::TxRelay> {
         self.tx_relay.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The compact block relay's state, locked.
+    pub fn compact(&self) -> MutexGuard<'_, compact::CompactRelay> {
+        self.compact.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The set of peers, locked.
@@ -314,8 +367,11 @@ pub fn with_port(target: &str, port: u16) -> String {
 /// every interface; none with `-listen=0`. `-connect` turns listening off unless
 /// `-listen` is given (Core's `InitParameterInteraction`).
 fn listen_addresses(config: &Config, port: u16) -> Result<Vec<SocketAddr>, String> {
+    // Core's `InitParameterInteraction`: an explicit -bind means listening, even with
+    // -connect (which otherwise turns listening off by default).
     let connect = config.get_all("connect");
-    let listen_default = connect.is_empty() || config.is_negated("connect");
+    let listen_default =
+        !config.get_all("bind").is_empty() || (connect.is_empty() && !config.is_negated("connect"));
     if !config.get_bool("listen", listen_default) {
         return Ok(Vec::new());
     }
@@ -399,6 +455,14 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     }
     net.blocks_only
         .store(config.get_bool("blocksonly", false), Ordering::Relaxed);
+    let whitelist = config
+        .get_all("whitelist")
+        .iter()
+        .map(|entry| permissions::parse_whitelist(entry))
+        .collect::<Result<Vec<_>, String>>()?;
+    *net.whitelist.lock().unwrap_or_else(|p| p.into_inner()) = whitelist;
+    let v2 = config.get_bool("v2transport", v2transport::DEFAULT_V2_TRANSPORT);
+    net.v2transport.store(v2, Ordering::Relaxed);
     if !config.get_bool("networkactive", true) {
         net.set_network_active(false);
     }

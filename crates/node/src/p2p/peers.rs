@@ -50,6 +50,10 @@ impl ConnectionType {
 /// `CNodeStateStats`).
 #[derive(Debug, Clone, Default)]
 pub struct PeerStats {
+    /// BIP324: "v1", "v2" or "detecting" (getpeerinfo's `transport_protocol_type`).
+    pub transport_protocol_type: &'static str,
+    /// The v2 session id in hex, empty for v1.
+    pub session_id: String,
     /// The protocol version of its `version` (0 before).
     pub version: i32,
     /// The services it offers.
@@ -96,6 +100,20 @@ pub struct PeerStats {
     pub time_offset: i64,
     /// Its `feefilter` (BIP133), in sat/kvB: no announcements below it.
     pub fee_filter: i64,
+    /// Addresses it may still send us (a token bucket, Core `m_addr_token_bucket`).
+    pub addr_tokens: f64,
+    /// When the bucket was last refilled (0: not yet).
+    pub addr_token_time: i64,
+    /// Addresses taken from it.
+    pub addr_processed: u64,
+    /// Addresses dropped for coming too fast.
+    pub addr_rate_limited: u64,
+    /// We sent it `getaddr`.
+    pub getaddr_sent: bool,
+    /// It sent us `getaddr` (answered once).
+    pub getaddr_recvd: bool,
+    /// It broke a rule (Core's `m_should_discourage`).
+    pub misbehaved: bool,
 }
 
 impl PeerStats {
@@ -133,9 +151,22 @@ pub struct Peer {
     ping_requested: AtomicBool,
     /// Bytes queued and not yet written.
     queued_bytes: AtomicU64,
+    /// What `-whitelist` lets it do ([`Permissions`](super::permissions::Permissions) bits).
+    permissions: std::sync::atomic::AtomicU8,
 }
 
 impl Peer {
+    /// Its permissions.
+    pub fn permissions(&self) -> super::permissions::Permissions {
+        super::permissions::Permissions::from_bits(self.permissions.load(Ordering::Relaxed))
+    }
+
+    /// Sets its permissions (once, when the connection is made).
+    pub fn set_permissions(&self, permissions: super::permissions::Permissions) {
+        self.permissions
+            .store(permissions.to_bits(), Ordering::Relaxed);
+    }
+
     /// A peer whose writer reads frames from the other end of `sender`.
     pub fn new(
         id: u64,
@@ -154,6 +185,7 @@ impl Peer {
             connection_type,
             local_nonce,
             sender,
+            permissions: std::sync::atomic::AtomicU8::new(0),
             stats: Mutex::new(PeerStats {
                 synced_blocks: -1,
                 ..PeerStats::default()

@@ -117,6 +117,13 @@ pub fn on_getdata(
         let (hash, witness) = match item {
             Inventory::Block(hash) => (*hash, false),
             Inventory::WitnessBlock(hash) => (*hash, true),
+            Inventory::CompactBlock(hash) => {
+                wait_for_send_buffer(peer)?;
+                if !super::compact::serve_getdata(shared, peer, hash) {
+                    not_found.push(*item);
+                }
+                continue;
+            }
             Inventory::Tx(_) | Inventory::WitnessTx(_) | Inventory::WitnessTxid(_) => {
                 if !super::txrelay::serve(shared, peer, item) {
                     not_found.push(*item);
@@ -176,6 +183,10 @@ pub fn announce_tip(net: &Net, node: &Node) {
             continue;
         }
         if best_known.is_some_and(|(known, _)| chain.descends_from(&known, &tip)) {
+            continue;
+        }
+        // A high-bandwidth BIP152 peer gets the block itself, as `cmpctblock`.
+        if super::compact::announce(net, node, &peer, best_known.map(|(known, _)| known)) {
             continue;
         }
         // The blocks between what the peer has and the tip, if few.

@@ -50,6 +50,24 @@ pub struct SyncState {
 }
 
 impl SyncState {
+    /// True when the block was asked of this peer and has not come yet.
+    pub fn is_in_flight(&self, hash: &BlockHash) -> bool {
+        self.in_flight.iter().any(|(h, _)| h == hash)
+    }
+
+    /// Counts a block asked of this peer outside the headers sync (the transactions of a
+    /// compact block, or the full block after one failed), so that it times out alike.
+    pub fn expect(&mut self, hash: BlockHash, height: u32) {
+        if self.is_in_flight(&hash) {
+            return;
+        }
+        if self.in_flight.is_empty() {
+            self.waiting_since = Some(std::time::Instant::now());
+        }
+        self.in_flight.push((hash, height));
+        self.queued.insert(hash);
+    }
+
     /// True when blocks are in flight and none arrived for [`BLOCK_DOWNLOAD_TIMEOUT`]
     /// (Core's check in `SendMessages`: "Timeout downloading block").
     pub fn download_timed_out(&self) -> bool {
@@ -239,6 +257,7 @@ fn request_blocks(shared: &Shared, peer: &Peer, state: &mut SyncState) {
     }
     peer.stats().inflight = state.in_flight.iter().map(|(_, h)| *h).collect();
     if !wanted.is_empty() {
+        let wanted = super::compact::prefer_compact(shared, peer, wanted, state.in_flight.len());
         send(peer, shared, &NetworkMessage::GetData(wanted));
     }
 }
@@ -249,6 +268,19 @@ pub fn on_block(
     peer: &Arc<Peer>,
     state: &mut SyncState,
     block: Block,
+) -> Result<(), Disconnect> {
+    on_block_via(shared, peer, state, block, false)
+}
+
+/// [`on_block`] for a block that came whole or, `via_compact`, rebuilt from a compact
+/// block, whose sender may relay it before checking it (BIP152): only its header's
+/// faults are then held against the peer (Core `MaybePunishNodeForBlock`).
+pub fn on_block_via(
+    shared: &Arc<Shared>,
+    peer: &Arc<Peer>,
+    state: &mut SyncState,
+    block: Block,
+    via_compact: bool,
 ) -> Result<(), Disconnect> {
     let hash = block.block_hash();
     let before = state.in_flight.len();
@@ -266,24 +298,48 @@ pub fn on_block(
     };
     match verdict {
         (Ok(BlockVerdict::Invalid(e)), _) => {
-            // A block whose transactions do not match its header (mutated: someone may
-            // relay the right ones) or dated too far ahead says nothing of the peer's
-            // honesty (Core `MaybePunishNodeForBlock`); any other fault does.
+            // Core `MaybePunishNodeForBlock`: a block dated too far ahead says nothing of
+            // the peer's honesty; one already known invalid counts against an outbound
+            // peer only; a compact block's faults may be ours (a reconstruction); any
+            // other fault counts. A mutated block (its transactions not those its header
+            // commits to) is refused before it is processed (`IsBlockMutated`).
             use sou_chain::consensus::BlockErrorKind;
-            if !matches!(
-                e.kind(),
-                BlockErrorKind::Mutated | BlockErrorKind::TimeFuture
-            ) {
-                misbehaving(peer, format!("invalid block {hash}, {}", e.reject_reason()))?;
+            let excused = match e.kind() {
+                BlockErrorKind::TimeFuture => true,
+                BlockErrorKind::CachedInvalid => via_compact || peer.is_inbound(),
+                BlockErrorKind::Consensus | BlockErrorKind::Mutated => via_compact,
+                _ => false,
+            };
+            if !excused {
+                if e.kind() == BlockErrorKind::Mutated {
+                    tracing::debug!(
+                        target: "validation",
+                        "Block mutated: {}, {e}",
+                        e.reject_reason()
+                    );
+                    tracing::debug!(target: "net", "Received mutated block from peer={}", peer.id);
+                    misbehaving(peer, "mutated block".into())?;
+                } else {
+                    misbehaving(peer, format!("invalid block {hash}, {}", e.reject_reason()))?;
+                }
             }
         }
+        // Stored, then found invalid while connected (Core's `BlockChecked` callback).
+        (Ok(BlockVerdict::Accepted(outcome)), _)
+            if !via_compact && outcome.invalid.iter().any(|(h, _)| *h == hash) =>
+        {
+            misbehaving(peer, String::new())?;
+        }
         (Ok(BlockVerdict::Accepted(_)), Some(height)) => {
-            let mut stats = peer.stats();
-            stats.last_block = unix_now();
-            stats.synced_blocks = stats.synced_blocks.max(i64::from(height));
-            if stats.best_known.is_none_or(|(_, h)| height > h) {
-                stats.best_known = Some((hash, height));
+            {
+                let mut stats = peer.stats();
+                stats.last_block = unix_now();
+                stats.synced_blocks = stats.synced_blocks.max(i64::from(height));
+                if stats.best_known.is_none_or(|(_, h)| height > h) {
+                    stats.best_known = Some((hash, height));
+                }
             }
+            super::compact::block_accepted(shared, peer, state.in_flight.is_empty());
         }
         (Err(e), _) => tracing::error!("ProcessNewBlock: {e}"),
         _ => {}

@@ -41,6 +41,11 @@ pub const ORPHAN_EXPIRY_SECS: i64 = 20 * 60;
 const MAX_RECENT_REJECTS: usize = 120_000;
 /// Most transactions remembered per peer as known to it.
 const MAX_KNOWN_PER_PEER: usize = 50_000;
+/// Most transactions asked of one peer and not yet received (Core
+/// `MAX_PEER_TX_ANNOUNCEMENTS`): announcements beyond it are ignored.
+const MAX_PEER_TX_ANNOUNCEMENTS: usize = 5_000;
+/// Most items in one `getdata` (Core `MAX_GETDATA_SZ`).
+const MAX_GETDATA_SZ: usize = 1_000;
 
 /// An orphan: the transaction, who sent it, and until when it is kept.
 #[derive(Debug)]
@@ -57,6 +62,8 @@ pub struct TxRelay {
     orphan_order: VecDeque<Wtxid>,
     recent_rejects: HashSet<[u8; 32]>,
     known: HashMap<u64, HashSet<[u8; 32]>>,
+    /// What each peer was asked for and has not sent yet.
+    requested: HashMap<u64, HashSet<[u8; 32]>>,
 }
 
 impl TxRelay {
@@ -69,6 +76,7 @@ impl TxRelay {
     /// Forgets a peer that left.
     pub fn peer_gone(&mut self, peer: u64) {
         self.known.remove(&peer);
+        self.requested.remove(&peer);
         self.orphans.retain(|_, o| o.from != peer);
         let orphans = &self.orphans;
         self.orphan_order.retain(|w| orphans.contains_key(w));
@@ -220,9 +228,8 @@ pub fn on_inv(
         };
         if shared.net.blocks_only() {
             return Err(Disconnect(format!(
-                "transaction ({}) inv sent in violation of protocol, peer={}",
-                hex_id(&hash),
-                peer.id
+                "transaction ({}) inv sent in violation of protocol",
+                hex_id(&hash)
             )));
         }
         let have = {
@@ -238,7 +245,9 @@ pub fn on_inv(
         let known = relay.recent_rejects.contains(&hash)
             || relay.orphans.keys().any(|w| w.as_byte_array() == &hash);
         relay.known.entry(peer.id).or_default().insert(hash);
-        if !have && !known {
+        let requested = relay.requested.entry(peer.id).or_default();
+        if !have && !known && requested.len() < MAX_PEER_TX_ANNOUNCEMENTS && requested.insert(hash)
+        {
             wanted.push(match item {
                 Inventory::WitnessTxid(w) => Inventory::WitnessTxid(*w),
                 Inventory::Tx(t) => Inventory::WitnessTx(*t),
@@ -246,10 +255,28 @@ pub fn on_inv(
             });
         }
     }
-    if !wanted.is_empty() {
-        send(peer, shared, &NetworkMessage::GetData(wanted));
+    for batch in wanted.chunks(MAX_GETDATA_SZ) {
+        send(peer, shared, &NetworkMessage::GetData(batch.to_vec()));
     }
     Ok(())
+}
+
+/// `notfound`: the peer has not the transactions it announced; ask others if they come.
+pub fn on_notfound(shared: &Shared, peer: &Peer, items: &[Inventory]) {
+    let mut relay = shared.net.tx_relay();
+    if let Some(requested) = relay.requested.get_mut(&peer.id) {
+        for item in items {
+            match item {
+                Inventory::Tx(t) | Inventory::WitnessTx(t) => {
+                    requested.remove(t.as_byte_array());
+                }
+                Inventory::WitnessTxid(w) => {
+                    requested.remove(w.as_byte_array());
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The ids Core prints, byte-reversed hex.
@@ -265,12 +292,18 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
     let txid = tx.compute_txid();
     let wtxid = tx.compute_wtxid();
     if shared.net.blocks_only() {
-        return Err(Disconnect(format!(
-            "transaction sent in violation of protocol, peer={}",
-            peer.id
-        )));
+        return Err(Disconnect(
+            "transaction sent in violation of protocol".to_string(),
+        ));
     }
-    shared.net.tx_relay().mark_known(peer.id, &txid, &wtxid);
+    {
+        let mut relay = shared.net.tx_relay();
+        relay.mark_known(peer.id, &txid, &wtxid);
+        if let Some(requested) = relay.requested.get_mut(&peer.id) {
+            requested.remove(txid.as_byte_array());
+            requested.remove(wtxid.as_byte_array());
+        }
+    }
     let mut todo: VecDeque<(Arc<Transaction>, u64)> = VecDeque::from([(Arc::new(tx), peer.id)]);
     while let Some((tx, from)) = todo.pop_front() {
         let txid = tx.compute_txid();
@@ -281,9 +314,12 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
                 continue;
             }
             let now = node.now();
-            (node.accept_to_mempool(Arc::clone(&tx), false), now)
+            let result = node.accept_to_mempool(Arc::clone(&tx), false);
+            node.log_from_peer(&result, from);
+            (result, now)
         };
         if result.is_valid() {
+            shared.live.mempool_changed();
             announce(shared, &tx, Some(from));
             let children = shared.net.tx_relay().children_of(&txid);
             todo.extend(children);

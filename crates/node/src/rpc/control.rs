@@ -106,7 +106,7 @@ pub fn getrpcinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
 pub fn getnetworkinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
     let peers = shared.net.peers().list();
     let inbound = peers.iter().filter(|p| p.is_inbound()).count();
-    let services = crate::p2p::handshake::LOCAL_SERVICES;
+    let services = crate::p2p::v2transport::local_services(&shared.net);
     let network = |name: &str, limited: bool| {
         json!({
             "name": name,

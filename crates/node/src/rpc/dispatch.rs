@@ -43,6 +43,8 @@ pub struct Shared {
     pub persist_mempool_v1: bool,
     /// The peers.
     pub net: crate::p2p::Net,
+    /// What open live-view pages are told (`-liveview`).
+    pub live: crate::liveview::Events,
     /// Set by `stop`.
     stopping: AtomicBool,
     /// Set once the RPC listeners are bound.
@@ -78,6 +80,7 @@ impl Shared {
             mempool_path,
             persist_mempool_v1,
             net: crate::p2p::Net::new(network),
+            live: crate::liveview::Events::new(),
             stopping: AtomicBool::new(false),
             serving: AtomicBool::new(false),
             stop_signal: tokio::sync::Notify::new(),
@@ -136,6 +139,7 @@ impl Shared {
         if *tip != now {
             *tip = now;
             self.tip_changed.notify_all();
+            self.live.tip_moved(&now.0, now.1);
             self.net.tx_relay().tip_changed();
             crate::p2p::relay::announce_tip(&self.net, node);
         }
@@ -209,6 +213,7 @@ pub fn call(
         .unwrap_or_else(|p| p.into_inner())
         .insert(id, (method.name.to_string(), Instant::now()));
     let result = run(shared, method.name, &params, wallet);
+    shared.live.after_call(shared);
     // Transactions the call put in the pool (sendrawtransaction, a wallet's payment) go
     // out to the peers once the node is unlocked.
     let announcements = shared.node().take_announcements();
@@ -296,6 +301,8 @@ fn run(shared: &Shared, name: &str, p: &[Value], w: Option<&str>) -> Result<Valu
         "getnettotals" => net::getnettotals(shared, p),
         "ping" => net::ping(shared, p),
         "getaddednodeinfo" => net::getaddednodeinfo(shared, p),
+        "getnodeaddresses" => net::getnodeaddresses(shared, p),
+        "addpeeraddress" => net::addpeeraddress(shared, p),
         "setnetworkactive" => net::setnetworkactive(shared, p),
         "setban" => bans::setban(shared, p),
         "listbanned" => bans::listbanned(shared, p),

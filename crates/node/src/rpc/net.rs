@@ -73,17 +73,22 @@ pub fn getpeerinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         o.insert("version".into(), stats.version.into());
         o.insert("subver".into(), stats.subver.clone().into());
         o.insert("inbound".into(), peer.is_inbound().into());
-        o.insert("bip152_hb_to".into(), false.into());
-        o.insert("bip152_hb_from".into(), false.into());
+        let (hb_to, hb_from) = shared.net.compact().high_bandwidth(peer.id);
+        o.insert("bip152_hb_to".into(), hb_to.into());
+        o.insert("bip152_hb_from".into(), hb_from.into());
         o.insert("presynced_headers".into(), (-1).into());
         let synced_headers = stats.best_known.map_or(-1, |(_, h)| i64::from(h));
         o.insert("synced_headers".into(), synced_headers.into());
         o.insert("synced_blocks".into(), stats.synced_blocks.into());
         o.insert("inflight".into(), json!(stats.inflight));
-        o.insert("addr_relay_enabled".into(), false.into());
-        o.insert("addr_processed".into(), 0.into());
-        o.insert("addr_rate_limited".into(), 0.into());
-        o.insert("permissions".into(), json!([]));
+        // Core enables address relay with a peer once it sends or asks for addresses.
+        o.insert(
+            "addr_relay_enabled".into(),
+            (stats.getaddr_sent || stats.getaddr_recvd || stats.addr_processed > 0).into(),
+        );
+        o.insert("addr_processed".into(), stats.addr_processed.into());
+        o.insert("addr_rate_limited".into(), stats.addr_rate_limited.into());
+        o.insert("permissions".into(), json!(peer.permissions().names()));
         o.insert(
             "minfeefilter".into(),
             crate::rpc::format::amount(sou_primitives::Amount::from_sat(stats.fee_filter)),
@@ -91,8 +96,12 @@ pub fn getpeerinfo(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
         o.insert("bytessent_per_msg".into(), json!(stats.bytes_sent_per_msg));
         o.insert("bytesrecv_per_msg".into(), json!(stats.bytes_recv_per_msg));
         o.insert("connection_type".into(), peer.connection_type.name().into());
-        o.insert("transport_protocol_type".into(), "v1".into());
-        o.insert("session_id".into(), "".into());
+        let transport = match stats.transport_protocol_type {
+            "" => "v1",
+            kind => kind,
+        };
+        o.insert("transport_protocol_type".into(), transport.into());
+        o.insert("session_id".into(), stats.session_id.clone().into());
         result.push(Value::Object(o));
     }
     Ok(Value::Array(result))
@@ -108,7 +117,9 @@ pub fn addnode(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     if !matches!(command, "onetry" | "add" | "remove") {
         return Err(RpcError::misc(crate::rpc::help::help("addnode")));
     }
-    if params::get(p, 2).and_then(Value::as_bool) == Some(true) {
+    if params::get(p, 2).and_then(Value::as_bool) == Some(true)
+        && !crate::p2p::v2transport::enabled(&shared.net)
+    {
         return Err(RpcError::invalid_parameter(
             "Error: v2transport requested but not enabled (see -v2transport)",
         ));
@@ -253,4 +264,80 @@ pub fn setnetworkactive(shared: &Shared, p: &[Value]) -> Result<Value, RpcError>
     let active = params::get(p, 0).map_or(Ok(false), params::boolean)?;
     shared.net.set_network_active(active);
     Ok(Value::Bool(shared.net.network_active()))
+}
+
+/// `getnodeaddresses ( count "network" )`: a shuffled sample of the address manager (0:
+/// all).
+pub fn getnodeaddresses(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let count = match params::get(p, 0).filter(|v| !v.is_null()) {
+        Some(v) => params::int32(v)?,
+        None => 1,
+    };
+    let Ok(count) = usize::try_from(count) else {
+        return Err(RpcError::invalid_parameter("Address count out of range"));
+    };
+    let network = match params::get(p, 1).filter(|v| !v.is_null()) {
+        None => None,
+        Some(v) => {
+            let name = params::string(v)?;
+            let id = match name.to_ascii_lowercase().as_str() {
+                "ipv4" => sou_p2p::address::AddrV2::IPV4,
+                "ipv6" => sou_p2p::address::AddrV2::IPV6,
+                "onion" | "tor" => sou_p2p::address::AddrV2::TORV3,
+                "i2p" => sou_p2p::address::AddrV2::I2P,
+                "cjdns" => sou_p2p::address::AddrV2::CJDNS,
+                _ => {
+                    return Err(RpcError::invalid_parameter(format!(
+                        "Network not recognized: {name}"
+                    )))
+                }
+            };
+            Some(id)
+        }
+    };
+    let max = if count == 0 { usize::MAX } else { count };
+    let now = crate::p2p::unix_now();
+    let sample = shared.net.addrman().sample(max, 0, network, now);
+    let list: Vec<Value> = sample
+        .into_iter()
+        .map(|(addr, port, known)| {
+            json!({
+                "time": known.time,
+                "services": known.services.to_bits(),
+                "address": crate::p2p::addrs::display(&addr),
+                "port": port,
+                "network": crate::p2p::addrs::network_name(&addr),
+            })
+        })
+        .collect();
+    Ok(Value::Array(list))
+}
+
+/// `addpeeraddress "address" port ( tried )`: a test helper, as Core's.
+pub fn addpeeraddress(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    let text = params::string(&p[0])?;
+    let port = u16::try_from(params::int(&p[1])?)
+        .map_err(|_| RpcError::invalid_parameter("JSON integer out of range"))?;
+    let tried = match params::get(p, 2).filter(|v| !v.is_null()) {
+        Some(v) => params::boolean(v)?,
+        None => false,
+    };
+    let addr = crate::p2p::addrs::parse_ip(text).ok_or_else(|| {
+        RpcError::new(codes::RPC_CLIENT_INVALID_IP_OR_SUBNET, "Invalid IP address")
+    })?;
+    let services = sou_p2p::ServiceFlags::NETWORK | sou_p2p::ServiceFlags::WITNESS;
+    let mut addrman = shared.net.addrman();
+    let mut out = Map::new();
+    let mut success = false;
+    if addrman.add(&addr, port, services, crate::p2p::unix_now()) {
+        success = true;
+        if tried && !addrman.good(&addr, port) {
+            success = false;
+            out.insert("error".into(), "failed-adding-to-tried".into());
+        }
+    } else {
+        out.insert("error".into(), "failed-adding-to-new".into());
+    }
+    out.insert("success".into(), success.into());
+    Ok(Value::Object(out))
 }

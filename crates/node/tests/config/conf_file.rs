@@ -258,10 +258,10 @@ fn bitcoin_conf_hidden_by_another_file_is_an_error() {
 fn ignored_options_are_listed() {
     let dir = TempDir::new("ignored");
     dir.write("bitcoin.conf", "regtest=1\n[regtest]\nmaxuploadtarget=5\n");
-    let config = load(&dir, &["-blocksxor=0", "-txindex", "-v2transport=0"]).unwrap();
+    let config = load(&dir, &["-blocksxor=0", "-txindex", "-proxyrandomize=0"]).unwrap();
     assert_eq!(
         config.ignored_options(),
-        ["blocksxor", "maxuploadtarget", "v2transport"]
+        ["blocksxor", "maxuploadtarget", "proxyrandomize"]
     );
 }
 

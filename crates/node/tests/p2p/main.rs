@@ -14,9 +14,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod addrs;
 mod bans;
+mod compact;
+mod permissions;
 mod sou_pair;
 mod txs;
+mod v2;
 mod wire;
 mod with_bitcoind;
 

@@ -52,8 +52,11 @@ fn blocks_mined_on_one_soud_reach_the_other() {
         peer_of_b["subver"],
         json!(format!("/sou:{}/", env!("CARGO_PKG_VERSION")))
     );
-    assert_eq!(peer_of_b["services"], json!("0000000000000009"));
-    assert_eq!(peer_of_b["servicesnames"], json!(["NETWORK", "WITNESS"]));
+    assert_eq!(peer_of_b["services"], json!("0000000000000809"));
+    assert_eq!(
+        peer_of_b["servicesnames"],
+        json!(["NETWORK", "WITNESS", "P2P_V2"])
+    );
     assert_eq!(
         peer_of_b["addr"],
         json!(format!("127.0.0.1:{}", a.p2p_port))
@@ -70,7 +73,10 @@ fn blocks_mined_on_one_soud_reach_the_other() {
         ),
         (&json!(1), &json!(1), &json!(0))
     );
-    assert_eq!(info["localservicesnames"], json!(["NETWORK", "WITNESS"]));
+    assert_eq!(
+        info["localservicesnames"],
+        json!(["NETWORK", "WITNESS", "P2P_V2"])
+    );
     wait_until("synced_headers on B", || {
         b.rpc("getpeerinfo", json!([]))[0]["synced_headers"] == json!(101)
     });
@@ -98,7 +104,7 @@ fn blocks_mined_on_one_soud_reach_the_other() {
     // Core's log line for a new outbound peer.
     assert!(
         b.debug_log()
-            .contains("New manual peer connected: transport: v1, version: 70016"),
+            .contains("New manual peer connected: transport: v2, version: 70016"),
         "B's debug.log"
     );
 

@@ -129,7 +129,7 @@ fn the_handshake_goes_as_cores_and_requests_are_served() {
     assert_eq!(theirs.version, PROTOCOL_VERSION);
     assert_eq!(
         theirs.services,
-        ServiceFlags::NETWORK | ServiceFlags::WITNESS
+        ServiceFlags::NETWORK | ServiceFlags::WITNESS | ServiceFlags::P2P_V2
     );
     assert_eq!(theirs.start_height, 3);
     assert_eq!(
@@ -211,7 +211,9 @@ fn the_handshake_goes_as_cores_and_requests_are_served() {
 #[test]
 fn an_oversized_frame_ends_the_connection() {
     let mut node = listening_node();
-    let mut peer = RawPeer::connect(&node);
+    // After the handshake: a first frame other than `version` would be read as a BIP324
+    // key, as Core reads it.
+    let mut peer = RawPeer::handshake(&node);
     let mut header = magic().to_vec();
     header.extend_from_slice(b"block\0\0\0\0\0\0\0");
     header.extend_from_slice(&4_000_001u32.to_le_bytes());

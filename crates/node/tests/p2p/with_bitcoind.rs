@@ -29,7 +29,10 @@ fn soud_syncs_300_blocks_from_bitcoind() {
     // Core sees soud as a manual peer with the services it announced.
     let core_peer = core.call("getpeerinfo", json!([])).unwrap()[0].clone();
     assert_eq!(core_peer["connection_type"], json!("manual"));
-    assert_eq!(core_peer["servicesnames"], json!(["NETWORK", "WITNESS"]));
+    assert_eq!(
+        core_peer["servicesnames"],
+        json!(["NETWORK", "WITNESS", "P2P_V2"])
+    );
     assert_eq!(
         core_peer["subver"],
         json!(format!("/sou:{}/", env!("CARGO_PKG_VERSION")))

@@ -86,7 +86,7 @@ fn layout_follows_cores_column_rule() {
         }
     }
     assert_eq!(wallet_blocks, 47);
-    assert_eq!(blocks, 148);
+    assert_eq!(blocks, 152);
 }
 
 #[test]
@@ -201,6 +201,8 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("sendrawtransaction", &["Arguments:", "Result:", "Examples:"]),
     ("submitpackage", &["Arguments:", "Result:", "Examples:"]),
     ("testmempoolaccept", &["Arguments:", "Result:", "Examples:"]),
+    ("getnodeaddresses", &["Arguments:", "Result:", "Examples:"]),
+    ("addpeeraddress", &["Arguments:", "Result:", "Examples:"]),
 ];
 
 #[rustfmt::skip]
@@ -283,6 +285,8 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("sendrawtransaction", "rawtransactions"),
     ("submitpackage", "rawtransactions"),
     ("testmempoolaccept", "rawtransactions"),
+    ("getnodeaddresses", "network"),
+    ("addpeeraddress", "hidden"),
 ];
 
 #[rustfmt::skip]
@@ -338,6 +342,7 @@ getaddednodeinfo ( "node" )
 getconnectioncount
 getnettotals
 getnetworkinfo
+getnodeaddresses ( count "network" )
 getpeerinfo
 listbanned
 ping

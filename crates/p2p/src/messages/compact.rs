@@ -13,8 +13,7 @@
 //! minus one, so an increasing list of small gaps takes a byte per index. The types here
 //! hold absolute indexes, which must increase and fit 16 bits.
 //!
-//! Computing short ids (SipHash) and rebuilding a block belong to the node's mempool and
-//! are not here.
+//! Computing short ids (SipHash) and rebuilding a block are in [`crate::compact`].
 //!
 //! References: BIP152; Core `CBlockHeaderAndShortTxIDs`, `PrefilledTransaction`,
 //! `BlockTransactionsRequest`, `BlockTransactions`, `DifferenceFormatter`

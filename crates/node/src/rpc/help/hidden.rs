@@ -15,6 +15,16 @@ use super::{Method, Param};
 /// The hidden methods (category `hidden`), in [`METHODS`](super::METHODS) order.
 pub(super) const METHODS: &[Method] = &[
     Method {
+        name: "addpeeraddress",
+        category: "hidden",
+        params: &[
+            Param::required("address", Str),
+            Param::required("port", Num),
+            Param::optional("tried", Bool, "false"),
+        ],
+        help: HELP_ADDPEERADDRESS,
+    },
+    Method {
         name: "echo",
         category: "hidden",
         params: &[
@@ -296,4 +306,24 @@ null    (json null)
 Examples:
 > bitcoin-cli syncwithvalidationinterfacequeue 
 > curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "syncwithvalidationinterfacequeue", "params": []}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_ADDPEERADDRESS: &str = r#"addpeeraddress "address" port ( tried )
+
+Adds an address to the address manager, as if the node there had announced itself. For tests.
+
+Arguments:
+1. address    (string, required) The IP address
+2. port       (numeric, required) The port
+3. tried      (boolean, optional, default=false) Also mark it as connected to once
+
+Result:
+{                            (json object)
+  "success" : true|false,    (boolean) Whether it was added
+  "error" : "str"            (string, optional) Why not
+}
+
+Examples:
+> bitcoin-cli addpeeraddress "1.2.3.4" 8333 true
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "addpeeraddress", "params": ["1.2.3.4", 8333, true]}' -H 'content-type: application/json' http://127.0.0.1:8332/
 "#;

@@ -11,6 +11,15 @@ use super::{Method, Param};
 /// Core's `network` methods, in [`METHODS`](super::METHODS) order.
 pub(super) const METHODS: &[Method] = &[
     Method {
+        name: "getnodeaddresses",
+        category: "network",
+        params: &[
+            Param::optional("count", Num, "1"),
+            Param::optional("network", Str, "all networks"),
+        ],
+        help: HELP_GETNODEADDRESSES,
+    },
+    Method {
         name: "addnode",
         category: "network",
         params: &[
@@ -109,7 +118,7 @@ nodes or to support SegWit, and are counted apart from -maxconnections.
 Arguments:
 1. node           (string, required) The peer's IP address or host name, optionally followed by :port
 2. command        (string, required) 'add' to add the node to the list, 'remove' to remove it from the list, 'onetry' to connect to it once
-3. v2transport    (boolean, optional, default=set by -v2transport) Whether to use BIP324's v2 transport (ignored for 'remove'; sou speaks v1 only)
+3. v2transport    (boolean, optional, default=set by -v2transport) Attempt to connect using BIP324 v2 transport protocol (ignored for 'remove' command; sou follows -v2transport, falling back to v1)
 
 Result:
 null    (json null)
@@ -428,4 +437,30 @@ Arguments:
 
 Result:
 true|false    (boolean) The value that was passed in
+"#;
+
+const HELP_GETNODEADDRESSES: &str = r#"getnodeaddresses ( count "network" )
+
+Lists addresses of other nodes this node has heard of, a random sample of them.
+sou keeps them in memory only: a restart starts with none.
+
+Arguments:
+1. count      (numeric, optional, default=1) How many at most; 0 for all
+2. network    (string, optional, default=all networks) Only those of this network: ipv4, ipv6, onion, i2p, cjdns
+
+Result:
+[                         (json array)
+  {                       (json object)
+    "time" : xxx,         (numeric) When the node was last said to be up, in seconds since 1970
+    "services" : n,       (numeric) The services it offers, as a number
+    "address" : "str",    (string) Its address
+    "port" : n,           (numeric) Its port
+    "network" : "str"     (string) Its network (ipv4, ipv6, onion, i2p, cjdns)
+  },
+  ...
+]
+
+Examples:
+> bitcoin-cli getnodeaddresses 8
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "getnodeaddresses", "params": [8]}' -H 'content-type: application/json' http://127.0.0.1:8332/
 "#;

@@ -1,0 +1,157 @@
+//! Addresses of other nodes: kept when routable, served once per inbound connection,
+//! asked of outbound peers, rate-limited, and a message of more than 1,000 ends the
+//! connection; the RPCs answer as bitcoind's.
+
+use std::net::Ipv4Addr;
+
+use serde_json::{json, Value};
+use sou_p2p::address::{AddrV2, AddrV2Message};
+use sou_p2p::{Address, NetworkMessage, ServiceFlags};
+
+use crate::sou_pair::listening_node;
+use crate::support::bitcoind::Bitcoind;
+use crate::support::TestNode;
+use crate::wait_until;
+use crate::wire::RawPeer;
+
+/// An RPC call, answering a value or Core's error code and message.
+type Call<'a> = &'a dyn Fn(&str, Value) -> Result<Value, (i64, String)>;
+
+/// The answers to a sequence of address calls, without the times (which differ).
+fn answers(call: Call<'_>) -> Vec<Value> {
+    let sequence: Vec<(&str, Value)> = vec![
+        ("addpeeraddress", json!(["1.2.3.4", 8333])),
+        ("addpeeraddress", json!(["1.2.3.4", 8333])),
+        ("addpeeraddress", json!(["127.0.0.1", 8333])),
+        ("addpeeraddress", json!(["2001:4860::8888", 8333])),
+        ("addpeeraddress", json!(["not an ip", 8333])),
+        ("getnodeaddresses", json!([1, "ipv6"])),
+        ("getnodeaddresses", json!([0, "ipv4"])),
+        ("getnodeaddresses", json!([1, "foo"])),
+        ("getnodeaddresses", json!([-1])),
+    ];
+    sequence
+        .into_iter()
+        .map(|(method, params)| match call(method, params) {
+            Ok(mut value) => {
+                if let Some(list) = value.as_array_mut() {
+                    for entry in list {
+                        entry.as_object_mut().unwrap().remove("time");
+                    }
+                }
+                value
+            }
+            Err((code, message)) => json!({"error": code, "message": message}),
+        })
+        .collect()
+}
+
+#[test]
+fn address_calls_answer_as_bitcoind() {
+    let mut node = TestNode::start(&[]);
+    let ours = answers(&|m, p| node.call(m, p).map_err(|e| (e.code, e.message)));
+    assert_eq!(ours[0], json!({"success": true}));
+    assert_eq!(
+        ours[1],
+        json!({"error": "failed-adding-to-new", "success": false})
+    );
+    assert_eq!(ours[6][0]["address"], json!("1.2.3.4"));
+    node.stop();
+    let Some(mut core) = Bitcoind::start_from_env() else {
+        return;
+    };
+    let theirs = answers(&|m, p| core.call(m, p).map_err(|e| (e.code, e.message)));
+    assert_eq!(ours, theirs);
+    core.stop();
+}
+
+#[test]
+fn getaddr_is_answered_once_and_floods_are_limited() {
+    let mut node = listening_node();
+    for i in 1..=5u8 {
+        node.rpc("addpeeraddress", json!([format!("8.8.{i}.8"), 8333]));
+    }
+    // An inbound peer asks: it gets the known addresses (as `addr`: it did not send
+    // `sendaddrv2`), once.
+    let mut peer = RawPeer::handshake(&node);
+    peer.send(&NetworkMessage::GetAddr);
+    let NetworkMessage::Addr(list) = peer.receive_until(|m| matches!(m, NetworkMessage::Addr(_)))
+    else {
+        unreachable!()
+    };
+    assert!(!list.is_empty() && list.len() <= 5);
+    assert!(list.iter().all(|a| a.address.ip.octets()[12] == 8));
+
+    // 1,000 addresses at once: one token in the bucket, the rest rate-limited.
+    let now = u32::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    let many: Vec<AddrV2Message> = (0..1000u32)
+        .map(|i| AddrV2Message {
+            time: now,
+            services: ServiceFlags::NETWORK,
+            addr: AddrV2::Ipv4(Ipv4Addr::from(0x0909_0000 + i)),
+            port: 8333,
+        })
+        .collect();
+    peer.send(&NetworkMessage::AddrV2(many.clone()));
+    wait_until("the addresses counted", || {
+        let info = node.rpc("getpeerinfo", json!([]));
+        info[0]["addr_processed"].as_u64().unwrap_or(0)
+            + info[0]["addr_rate_limited"].as_u64().unwrap_or(0)
+            == 1000
+    });
+    let info = node.rpc("getpeerinfo", json!([]));
+    assert!(info[0]["addr_rate_limited"].as_u64().unwrap() >= 990);
+
+    // More than 1,000 in one message is misbehaviour: the inbound peer is dropped.
+    let mut too_many = many;
+    too_many.push(too_many[0].clone());
+    peer.send(&NetworkMessage::AddrV2(too_many));
+    assert!(peer.is_closed_by_node());
+    node.stop();
+}
+
+#[test]
+fn an_outbound_peer_is_asked_for_addresses() {
+    let mut a = listening_node();
+    // A `getaddr` is answered with at most 23% of what is known: ten give two.
+    for i in 1..=10u8 {
+        a.rpc("addpeeraddress", json!([format!("8.8.4.{i}"), 8333]));
+    }
+    let connect = format!("-connect=127.0.0.1:{}", a.p2p_port);
+    let mut b = TestNode::start(&[connect.as_str()]);
+    wait_until("B to learn A's addresses", || {
+        b.rpc("getnodeaddresses", json!([0]))
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
+    });
+    let learnt = b.rpc("getnodeaddresses", json!([0]));
+    assert!(learnt.as_array().unwrap().len() <= 2);
+    assert!(learnt[0]["address"].as_str().unwrap().starts_with("8.8.4."));
+    let peer_of_a = &a.rpc("getpeerinfo", json!([]))[0];
+    assert_eq!(peer_of_a["addr_relay_enabled"], json!(true));
+    // A v1 `addr` from a raw peer works too.
+    let mut raw = RawPeer::handshake(&a);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    raw.send(&NetworkMessage::Addr(vec![
+        sou_p2p::address::TimedAddress {
+            time: u32::try_from(now).unwrap(),
+            address: Address::from_ipv4(ServiceFlags::NETWORK, Ipv4Addr::new(1, 1, 1, 1), 8333),
+        },
+    ]));
+    wait_until("A to keep the raw peer's address", || {
+        a.rpc("getnodeaddresses", json!([0, "ipv4"]))
+            .as_array()
+            .is_some_and(|l| l.iter().any(|e| e["address"] == json!("1.1.1.1")))
+    });
+    a.stop();
+    b.stop();
+}
