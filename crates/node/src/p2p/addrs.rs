@@ -227,6 +227,7 @@ pub fn on_addrs(
         );
     }
     let now = unix_now();
+    let count = entries.len();
     let short = entries.len() <= 10;
     let mut to_relay = Vec::new();
     {
@@ -262,6 +263,9 @@ pub fn on_addrs(
     for (addr, port, services, time) in to_relay {
         relay(shared, peer.id, &addr, port, services, time);
     }
+    if peer.connection_type == super::peers::ConnectionType::AddrFetch && count > 1 {
+        return Err(Disconnect("addrfetch connection completed".into()));
+    }
     Ok(())
 }
 
@@ -273,7 +277,14 @@ fn relay(shared: &Shared, from: u64, addr: &AddrV2, port: u16, services: Service
         .peers()
         .list()
         .into_iter()
-        .filter(|p| p.id != from && p.stats().handshake_done)
+        .filter(|p| {
+            p.id != from
+                && p.stats().handshake_done
+                && !matches!(
+                    p.connection_type,
+                    super::peers::ConnectionType::BlockRelay | super::peers::ConnectionType::Feeler
+                )
+        })
         .collect();
     let time = u32::try_from(time).unwrap_or(0);
     for peer in peers.iter().take(2) {
@@ -340,7 +351,11 @@ pub fn on_getaddr(shared: &Shared, peer: &Peer) -> Result<(), Disconnect> {
 /// After the handshake with an outbound peer: ask it for addresses (Core sends `getaddr`
 /// to outbound full-relay peers once), and grant the tokens its answer will need.
 pub fn after_handshake(shared: &Shared, peer: &Peer) {
-    if peer.is_inbound() {
+    use super::peers::ConnectionType;
+    if matches!(
+        peer.connection_type,
+        ConnectionType::Inbound | ConnectionType::BlockRelay | ConnectionType::Feeler
+    ) {
         return;
     }
     {

@@ -443,7 +443,7 @@ pub fn misbehaving(peer: &Peer, message: String) -> Result<(), Disconnect> {
         tracing::warn!("Warning: not punishing noban peer {}!", peer.id);
         return Ok(());
     }
-    if !peer.is_inbound() {
+    if peer.connection_type == ConnectionType::Manual {
         tracing::warn!(
             "Warning: not punishing manually connected peer {}!",
             peer.id

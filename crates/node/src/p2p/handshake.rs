@@ -73,7 +73,7 @@ pub fn send_version(shared: &Shared, peer: &Peer) {
         user_agent: user_agent().into_bytes(),
         start_height: i32::try_from(height).unwrap_or(i32::MAX),
         // `-blocksonly` asks peers not to announce transactions (BIP37's relay flag).
-        relay: !shared.net.blocks_only(),
+        relay: !shared.net.blocks_only() && peer.connection_type.relays_transactions(),
     };
     send(peer, shared, &NetworkMessage::Version(version));
 }
@@ -160,6 +160,10 @@ fn on_version(
     }
     send(peer, shared, &NetworkMessage::SendAddrV2);
     send(peer, shared, &NetworkMessage::Verack);
+    // A feeler only wanted to know the address answers (Core, on `version`).
+    if peer.connection_type == super::peers::ConnectionType::Feeler {
+        return Err(Disconnect("feeler connection completed".into()));
+    }
     Ok(())
 }
 

@@ -212,6 +212,11 @@ impl Net {
     /// Opens a connection to `target` ("host:port", or a host with the default port) on
     /// the runtime the node started; false before the node started.
     pub fn open_connection(&self, target: &str) -> bool {
+        self.open_connection_as(target, ConnectionType::Manual)
+    }
+
+    /// [`Net::open_connection`] of a given type (`addconnection`).
+    pub fn open_connection_as(&self, target: &str, connection_type: ConnectionType) -> bool {
         let Some((handle, shared)) = self.started.get() else {
             return false;
         };
@@ -228,7 +233,7 @@ impl Net {
             return false;
         }
         handle.spawn(async move {
-            connection::connect(shared.clone(), target.clone(), ConnectionType::Manual).await;
+            connection::connect(shared.clone(), target.clone(), connection_type).await;
             shared.net.busy().remove(&target);
         });
         true

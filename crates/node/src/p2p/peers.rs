@@ -32,8 +32,19 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 125;
 pub enum ConnectionType {
     /// The peer connected to us.
     Inbound,
-    /// From `-connect`, `-addnode` or the `addnode` RPC.
+    /// From `-connect`, `-addnode` or the `addnode` RPC: never punished.
     Manual,
+    /// An automatic outbound peer for blocks, transactions and addresses (here only
+    /// from the `addconnection` test RPC).
+    OutboundFullRelay,
+    /// An outbound peer for blocks only: no transactions or addresses either way, which
+    /// hides the node's network position from observers of relay.
+    BlockRelay,
+    /// A short connection to ask for addresses, closed once they come.
+    AddrFetch,
+    /// A short connection to check that an address is reachable, closed after the
+    /// handshake.
+    Feeler,
 }
 
 impl ConnectionType {
@@ -42,7 +53,28 @@ impl ConnectionType {
         match self {
             ConnectionType::Inbound => "inbound",
             ConnectionType::Manual => "manual",
+            ConnectionType::OutboundFullRelay => "outbound-full-relay",
+            ConnectionType::BlockRelay => "block-relay-only",
+            ConnectionType::AddrFetch => "addr-fetch",
+            ConnectionType::Feeler => "feeler",
         }
+    }
+
+    /// The type `addconnection` names, if one it may open.
+    pub fn from_test_name(name: &str) -> Option<ConnectionType> {
+        match name {
+            "outbound-full-relay" => Some(ConnectionType::OutboundFullRelay),
+            "block-relay-only" => Some(ConnectionType::BlockRelay),
+            "addr-fetch" => Some(ConnectionType::AddrFetch),
+            "feeler" => Some(ConnectionType::Feeler),
+            _ => None,
+        }
+    }
+
+    /// Whether transactions travel over it (Core: not over block-relay-only and feeler
+    /// connections).
+    pub fn relays_transactions(self) -> bool {
+        !matches!(self, ConnectionType::BlockRelay | ConnectionType::Feeler)
     }
 }
 

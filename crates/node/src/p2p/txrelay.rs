@@ -178,7 +178,7 @@ pub fn announce(shared: &Shared, tx: &Transaction, except: Option<u64>) {
         let (ready, wtxid_relay, fee_filter) = {
             let stats = peer.stats();
             (
-                stats.handshake_done && stats.relay,
+                stats.handshake_done && stats.relay && peer.connection_type.relays_transactions(),
                 stats.wtxid_relay,
                 stats.fee_filter,
             )

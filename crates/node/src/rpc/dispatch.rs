@@ -303,6 +303,7 @@ fn run(shared: &Shared, name: &str, p: &[Value], w: Option<&str>) -> Result<Valu
         "getaddednodeinfo" => net::getaddednodeinfo(shared, p),
         "getnodeaddresses" => net::getnodeaddresses(shared, p),
         "addpeeraddress" => net::addpeeraddress(shared, p),
+        "addconnection" => net::addconnection(shared, p),
         "setnetworkactive" => net::setnetworkactive(shared, p),
         "setban" => bans::setban(shared, p),
         "listbanned" => bans::listbanned(shared, p),

@@ -341,3 +341,29 @@ pub fn addpeeraddress(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     out.insert("success".into(), success.into());
     Ok(Value::Object(out))
 }
+
+/// `addconnection "address" "connection_type" v2transport`: opens an outbound connection
+/// of a given type, for tests (regtest only, as Core).
+pub fn addconnection(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
+    if shared.network != sou_primitives::Network::Regtest {
+        return Err(RpcError::misc(
+            "addconnection is for regression testing (-regtest mode) only.",
+        ));
+    }
+    let address = params::string(&p[0])?.to_string();
+    let name = params::string(&p[1])?.trim().to_string();
+    let Some(connection_type) = crate::p2p::peers::ConnectionType::from_test_name(&name) else {
+        let help = crate::rpc::help::method("addconnection").map_or("", |m| m.help);
+        return Err(RpcError::invalid_parameter(help.trim_end()));
+    };
+    let v2 = params::boolean(&p[2])?;
+    if v2 && !crate::p2p::v2transport::enabled(&shared.net) {
+        return Err(RpcError::invalid_parameter(
+            "Error: Adding v2transport connections requires -v2transport init flag to be set.",
+        ));
+    }
+    // Core answers success once the attempt is handed over, even if it then finds a
+    // connection to the address already open; sou opens none beyond the one per target.
+    shared.net.open_connection_as(&address, connection_type);
+    Ok(json!({"address": address, "connection_type": name}))
+}

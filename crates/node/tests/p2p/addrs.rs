@@ -155,3 +155,48 @@ fn an_outbound_peer_is_asked_for_addresses() {
     a.stop();
     b.stop();
 }
+
+#[test]
+fn addconnection_opens_the_kinds_core_tests_use() {
+    let mut a = listening_node();
+    let mut b = listening_node();
+    a.rpc(
+        "generatetoaddress",
+        json!([101, crate::support::anyone::address()]),
+    );
+    let target = format!("127.0.0.1:{}", a.p2p_port);
+    // Block-relay-only: blocks come, transactions do not, and the peer is told so.
+    assert_eq!(
+        b.rpc("addconnection", json!([target, "block-relay-only", false])),
+        json!({"address": target, "connection_type": "block-relay-only"})
+    );
+    wait_until("B to sync A's blocks", || {
+        b.rpc("getblockcount", json!([])) == json!(101)
+    });
+    let seen_by_a = &a.rpc("getpeerinfo", json!([]))[0];
+    assert_eq!(seen_by_a["relaytxes"], json!(false));
+    let seen_by_b = &b.rpc("getpeerinfo", json!([]))[0];
+    assert_eq!(seen_by_b["connection_type"], json!("block-relay-only"));
+    // A feeler closes once the handshake is done.
+    let mut c = listening_node();
+    let feeler_target = format!("127.0.0.1:{}", c.p2p_port);
+    b.rpc("addconnection", json!([feeler_target, "feeler", false]));
+    wait_until("C to see the feeler come and go", || {
+        c.debug_log().contains("New feeler peer connected")
+            || c.rpc("getnettotals", json!([]))["totalbytesrecv"]
+                .as_u64()
+                .unwrap_or(0)
+                > 0
+    });
+    wait_until("the feeler to close", || {
+        b.rpc("getpeerinfo", json!([])).as_array().unwrap().len() == 1
+    });
+    c.stop();
+    // Unknown kinds are refused with -8, as Core refuses them.
+    let refused = b
+        .call("addconnection", json!([target, "nonsense", false]))
+        .unwrap_err();
+    assert_eq!(refused.code, -8);
+    a.stop();
+    b.stop();
+}

@@ -86,7 +86,7 @@ fn layout_follows_cores_column_rule() {
         }
     }
     assert_eq!(wallet_blocks, 47);
-    assert_eq!(blocks, 152);
+    assert_eq!(blocks, 154);
 }
 
 #[test]
@@ -203,6 +203,7 @@ const CORE_SECTIONS: &[(&str, &[&str])] = &[
     ("testmempoolaccept", &["Arguments:", "Result:", "Examples:"]),
     ("getnodeaddresses", &["Arguments:", "Result:", "Examples:"]),
     ("addpeeraddress", &["Arguments:", "Result:", "Examples:"]),
+    ("addconnection", &["Arguments:", "Result:", "Examples:"]),
 ];
 
 #[rustfmt::skip]
@@ -287,6 +288,7 @@ const CORE_CATEGORIES: &[(&str, &str)] = &[
     ("testmempoolaccept", "rawtransactions"),
     ("getnodeaddresses", "network"),
     ("addpeeraddress", "hidden"),
+    ("addconnection", "hidden"),
 ];
 
 #[rustfmt::skip]

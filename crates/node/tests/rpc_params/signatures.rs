@@ -28,7 +28,7 @@ fn the_table_has_each_method_once() {
             m.name
         );
     }
-    assert_eq!(METHODS.len() - wallet, 80);
+    assert_eq!(METHODS.len() - wallet, 81);
     assert!(method("nosuchmethod").is_none());
 }
 
@@ -82,7 +82,7 @@ fn argument_heads_are_cores() {
         assert_eq!(argument_heads(row(name).help), *core, "{name}");
         compared += core.len();
     }
-    assert_eq!(compared, 135);
+    assert_eq!(compared, 138);
 }
 
 /// The type help prints for a parameter kind (`RPCArg::ToDescriptionString`).
@@ -136,7 +136,7 @@ fn parameters_are_cores() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 135);
+    assert_eq!(compared, 138);
     let hidden: usize = METHODS
         .iter()
         .filter(|m| m.category != "wallet")
@@ -272,6 +272,7 @@ const CORE_SIGNATURES: &[(&str, &str)] = &[
     ("testmempoolaccept", r#"testmempoolaccept ["rawtx",...] ( maxfeerate )"#),
     ("getnodeaddresses", r#"getnodeaddresses ( count "network" )"#),
     ("addpeeraddress", r#"addpeeraddress "address" port ( tried )"#),
+    ("addconnection", r#"addconnection "address" "connection_type" v2transport"#),
 ];
 
 #[rustfmt::skip]
@@ -356,4 +357,5 @@ const CORE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("testmempoolaccept", &["rawtxs (json array, required)", r#"maxfeerate (numeric or string, optional, default="0.10")"#]),
     ("getnodeaddresses", &["count (numeric, optional, default=1)", "network (string, optional, default=all networks)"]),
     ("addpeeraddress", &["address (string, required)", "port (numeric, required)", "tried (boolean, optional, default=false)"]),
+    ("addconnection", &["address (string, required)", "connection_type (string, required)", "v2transport (boolean, required)"]),
 ];

@@ -15,6 +15,16 @@ use super::{Method, Param};
 /// The hidden methods (category `hidden`), in [`METHODS`](super::METHODS) order.
 pub(super) const METHODS: &[Method] = &[
     Method {
+        name: "addconnection",
+        category: "hidden",
+        params: &[
+            Param::required("address", Str),
+            Param::required("connection_type", Str),
+            Param::required("v2transport", Bool),
+        ],
+        help: HELP_ADDCONNECTION,
+    },
+    Method {
         name: "addpeeraddress",
         category: "hidden",
         params: &[
@@ -326,4 +336,24 @@ Result:
 Examples:
 > bitcoin-cli addpeeraddress "1.2.3.4" 8333 true
 > curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "addpeeraddress", "params": ["1.2.3.4", 8333, true]}' -H 'content-type: application/json' http://127.0.0.1:8332/
+"#;
+
+const HELP_ADDCONNECTION: &str = r#"addconnection "address" "connection_type" v2transport
+
+Opens an outbound connection of a chosen kind to a node. For tests, on regtest only.
+
+Arguments:
+1. address            (string, required) The node's IP address and port
+2. connection_type    (string, required) "outbound-full-relay", "block-relay-only", "addr-fetch" or "feeler"
+3. v2transport        (boolean, required) Try BIP324's encrypted transport first
+
+Result:
+{                               (json object)
+  "address" : "str",            (string) The address connected to
+  "connection_type" : "str"     (string) The kind of connection
+}
+
+Examples:
+> bitcoin-cli addconnection "192.168.0.6:8333" "outbound-full-relay" true
+> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "addconnection", "params": ["192.168.0.6:8333" "outbound-full-relay" true]}' -H 'content-type: application/json' http://127.0.0.1:8332/
 "#;
