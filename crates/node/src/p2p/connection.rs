@@ -224,6 +224,7 @@ async fn run(
     }
     shared.net.tx_relay().peer_gone(peer.id);
     shared.net.compact().peer_gone(peer.id);
+    shared.net.blocks_in_flight().peer_gone(peer.id);
     writer_task.abort();
     tracing::debug!(target: "net", "Cleared nodestate for peer={}", peer.id);
     link.should_reconnect_v1()
@@ -255,6 +256,17 @@ async fn read_loop(
                 }
                 if state.download_timed_out() {
                     return Err(Disconnect("Timeout downloading block".into()));
+                }
+                if shared.net.blocks_in_flight().is_stalling(peer.id) {
+                    return Err(Disconnect(format!(
+                        "Peer={} is stalling block download",
+                        peer.id
+                    )));
+                }
+                // Blocks another peer held may be ours to fetch now (Core asks again on
+                // every turn of `SendMessages`).
+                if done && state.has_queued() {
+                    sync::request_blocks(&shared, &peer, &mut state);
                 }
                 if let Some((_, sent)) = ping {
                     if sent.elapsed() > PING_TIMEOUT {

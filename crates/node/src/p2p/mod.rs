@@ -86,6 +86,8 @@ pub struct Net {
     tx_relay: Mutex<txrelay::TxRelay>,
     /// Addresses of other nodes heard of.
     addrman: Mutex<addrs::AddrMan>,
+    /// Blocks asked for, and of whom, across all peers.
+    blocks_in_flight: Mutex<sync::InFlight>,
     /// `-whitelist` entries.
     whitelist: Mutex<Vec<permissions::WhitelistEntry>>,
     /// Addresses of peers that misbehaved (Core's discouragement filter), refused when
@@ -117,6 +119,7 @@ impl Net {
             blocks_only: AtomicBool::new(false),
             tx_relay: Mutex::new(txrelay::TxRelay::default()),
             addrman: Mutex::new(addrs::AddrMan::default()),
+            blocks_in_flight: Mutex::new(sync::InFlight::default()),
             whitelist: Mutex::new(Vec::new()),
             discouraged: Mutex::new(HashSet::new()),
             compact: Mutex::new(compact::CompactRelay::default()),
@@ -149,6 +152,13 @@ impl Net {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .contains(&ip.to_canonical())
+    }
+
+    /// The blocks in flight across peers, locked.
+    pub fn blocks_in_flight(&self) -> MutexGuard<'_, sync::InFlight> {
+        self.blocks_in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The address manager, locked.

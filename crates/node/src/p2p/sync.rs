@@ -9,6 +9,14 @@
 //! `getdata(MSG_WITNESS_BLOCK)`, at most [`BLOCKS_IN_FLIGHT`] at a time from one peer, in
 //! height order, and handed to the node as `submitblock` does as they come.
 //!
+//! With several peers, each block is asked of one peer at a time ([`InFlight`], Core's
+//! `mapBlocksInFlight`), so the peers share the download, and only blocks within
+//! [`BLOCK_DOWNLOAD_WINDOW`] of the tip are asked for, so that one slow peer cannot make
+//! the node hold a huge stretch of blocks it cannot connect yet. When a peer could ask for
+//! more but for the window, the peer holding the block at the window's start is
+//! *stalling* the download: if that block has not come [`BLOCK_STALLING_TIMEOUT`] later,
+//! the staller is disconnected and the others take over its blocks.
+//!
 //! References: Core `PeerManagerImpl::ProcessHeadersMessage`, `FindNextBlocksToDownload`,
 //! `CChain::GetLocator` (src/net_processing.cpp, src/chain.cpp).
 
@@ -29,6 +37,36 @@ use crate::store::DiskStore;
 
 /// Blocks asked of one peer and not yet received (Core `MAX_BLOCKS_IN_TRANSIT_PER_PEER`).
 pub const BLOCKS_IN_FLIGHT: usize = 16;
+
+/// How far past the tip blocks are asked for (Core `BLOCK_DOWNLOAD_WINDOW`).
+pub const BLOCK_DOWNLOAD_WINDOW: u32 = 1024;
+
+/// How long the block at the window's start may keep the others waiting (Core
+/// `BLOCK_STALLING_TIMEOUT_DEFAULT`).
+pub const BLOCK_STALLING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Which peer each block in flight was asked of, and since when, across all peers.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    blocks: std::collections::HashMap<BlockHash, (u64, std::time::Instant)>,
+    /// Peers found stalling the download, with when it was noticed.
+    stalling: std::collections::HashMap<u64, std::time::Instant>,
+}
+
+impl InFlight {
+    /// Forgets a peer that left: its blocks may be asked of others.
+    pub fn peer_gone(&mut self, peer: u64) {
+        self.blocks.retain(|_, (p, _)| *p != peer);
+        self.stalling.remove(&peer);
+    }
+
+    /// True if `peer` was found stalling and has not delivered in time since.
+    pub fn is_stalling(&self, peer: u64) -> bool {
+        self.stalling
+            .get(&peer)
+            .is_some_and(|since| since.elapsed() > BLOCK_STALLING_TIMEOUT)
+    }
+}
 
 /// A peer that has not sent a block asked of it within this is disconnected (Core's
 /// `BLOCK_DOWNLOAD_TIMEOUT_BASE`: one block interval, ten minutes).
@@ -66,6 +104,11 @@ impl SyncState {
         }
         self.in_flight.push((hash, height));
         self.queued.insert(hash);
+    }
+
+    /// True when blocks wait to be asked for.
+    pub fn has_queued(&self) -> bool {
+        !self.to_fetch.is_empty()
     }
 
     /// True when blocks are in flight and none arrived for [`BLOCK_DOWNLOAD_TIMEOUT`]
@@ -232,26 +275,57 @@ pub fn on_headers(
     Ok(())
 }
 
-/// Asks for the next blocks, keeping at most [`BLOCKS_IN_FLIGHT`] out.
-fn request_blocks(shared: &Shared, peer: &Peer, state: &mut SyncState) {
+/// Asks for the next blocks, keeping at most [`BLOCKS_IN_FLIGHT`] out, none already
+/// asked of another peer, none past the download window (Core
+/// `FindNextBlocksToDownload`); notes a staller when the window alone holds us back.
+pub fn request_blocks(shared: &Shared, peer: &Peer, state: &mut SyncState) {
     let mut wanted = Vec::new();
     {
         let node = shared.node();
+        let mut in_flight = shared.net.blocks_in_flight();
+        let window_end = node.chain().height().saturating_add(BLOCK_DOWNLOAD_WINDOW);
+        let mut waiting_for: Option<u64> = None;
+        let mut window_full = false;
+        let mut kept = VecDeque::new();
         while state.in_flight.len() < BLOCKS_IN_FLIGHT {
             let Some(hash) = state.to_fetch.pop_front() else {
                 break;
             };
-            match node.chain().entry(&hash) {
-                Some(entry) if !entry.has_data => {
-                    if state.in_flight.is_empty() {
-                        state.waiting_since = Some(std::time::Instant::now());
-                    }
-                    state.in_flight.push((hash, entry.height));
-                    wanted.push(Inventory::WitnessBlock(hash));
+            let Some(entry) = node.chain().entry(&hash).filter(|e| !e.has_data) else {
+                state.queued.remove(&hash);
+                continue;
+            };
+            if let Some((other, _)) = in_flight.blocks.get(&hash) {
+                if *other != peer.id {
+                    waiting_for.get_or_insert(*other);
+                    kept.push_back(hash);
+                    continue;
                 }
-                _ => {
-                    state.queued.remove(&hash);
-                }
+            }
+            if entry.height > window_end {
+                window_full = true;
+                kept.push_back(hash);
+                break;
+            }
+            if state.in_flight.is_empty() {
+                state.waiting_since = Some(std::time::Instant::now());
+            }
+            state.in_flight.push((hash, entry.height));
+            in_flight
+                .blocks
+                .insert(hash, (peer.id, std::time::Instant::now()));
+            wanted.push(Inventory::WitnessBlock(hash));
+        }
+        // What others hold stays queued here, to be asked of this peer if they go.
+        while let Some(hash) = kept.pop_back() {
+            state.to_fetch.push_front(hash);
+        }
+        if window_full && wanted.is_empty() && state.in_flight.is_empty() {
+            if let Some(staller) = waiting_for {
+                in_flight
+                    .stalling
+                    .entry(staller)
+                    .or_insert_with(std::time::Instant::now);
             }
         }
     }
@@ -283,6 +357,11 @@ pub fn on_block_via(
     via_compact: bool,
 ) -> Result<(), Disconnect> {
     let hash = block.block_hash();
+    {
+        let mut in_flight = shared.net.blocks_in_flight();
+        in_flight.blocks.remove(&hash);
+        in_flight.stalling.remove(&peer.id);
+    }
     let before = state.in_flight.len();
     state.in_flight.retain(|(h, _)| *h != hash);
     if state.in_flight.len() < before {
