@@ -265,8 +265,11 @@ async fn read_loop(
                 }
                 // Blocks another peer held may be ours to fetch now (Core asks again on
                 // every turn of `SendMessages`).
-                if done && state.has_queued() {
-                    sync::request_blocks(&shared, &peer, &mut state);
+                if done {
+                    sync::queue_towards_best_known(shared, peer, &mut state);
+                    if state.has_queued() {
+                        sync::request_blocks(shared, peer, &mut state);
+                    }
                 }
                 if let Some((_, sent)) = ping {
                     if sent.elapsed() > PING_TIMEOUT {

@@ -275,6 +275,43 @@ pub fn on_headers(
     Ok(())
 }
 
+/// Queues the blocks between our active chain and the best block the peer has shown us,
+/// when that block has more work than our tip (Core's `FindNextBlocksToDownload`, from
+/// the peer's `pindexBestKnownBlock`): a heavier branch learnt from a compact block or an
+/// announcement, not only from `headers`, gets fetched back to the fork point.
+pub fn queue_towards_best_known(shared: &Shared, peer: &Peer, state: &mut SyncState) {
+    let Some((best, _)) = peer.stats().best_known else {
+        return;
+    };
+    let node = shared.node();
+    let chain = node.chain();
+    let (Some(best_entry), Some(tip)) = (chain.entry(&best), chain.entry(&chain.tip())) else {
+        return;
+    };
+    if best_entry.chain_work <= tip.chain_work || best_entry.is_failed() {
+        return;
+    }
+    let mut missing = Vec::new();
+    let mut cursor = best;
+    // Back to the active chain, at most a window and a half of blocks.
+    for _ in 0..(BLOCK_DOWNLOAD_WINDOW as usize * 3 / 2) {
+        if chain.is_active(&cursor) {
+            break;
+        }
+        let Some(entry) = chain.entry(&cursor) else {
+            break;
+        };
+        if !entry.has_data && !state.queued.contains(&cursor) {
+            missing.push(cursor);
+        }
+        cursor = entry.header.prev_blockhash;
+    }
+    for hash in missing.into_iter().rev() {
+        state.queued.insert(hash);
+        state.to_fetch.push_back(hash);
+    }
+}
+
 /// Asks for the next blocks, keeping at most [`BLOCKS_IN_FLIGHT`] out, none already
 /// asked of another peer, none past the download window (Core
 /// `FindNextBlocksToDownload`); notes a staller when the window alone holds us back.

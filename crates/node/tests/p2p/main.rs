@@ -17,6 +17,7 @@ mod support;
 mod addrs;
 mod bans;
 mod compact;
+mod network;
 mod permissions;
 mod sou_pair;
 mod txs;
