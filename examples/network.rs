@@ -22,10 +22,12 @@
 //! the end, also after a failure.
 //!
 //! Run: `cargo run --example network` (about a second, even unoptimised).
-//! Flags: `--nodes N` (2 to 8, default 4), `--step` (wait for Enter before each step).
+//! Flags: `--nodes N` (2 to 8, default 4), `--step` (wait for Enter before each step),
+//! `--liveview` (each node serves its live view; one page shows them all side by side;
+//! implies `--step`), `--no-wait` (never wait for Enter).
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -50,9 +52,20 @@ const POLL: Duration = Duration::from_millis(2);
 /// At most this many nodes (A to H).
 const MAX_NODES: usize = 8;
 
-const USAGE: &str = "usage: network [--nodes N] [--step]
+/// The page showing every node's live view, in the system's temporary directory.
+const VIEWS_PAGE: &str = "sou-network-liveview.html";
+
+const USAGE: &str = "usage: network [--nodes N] [--step] [--liveview] [--no-wait]
   --nodes N   how many nodes, 2 to 8 (default 4)
-  --step      wait for Enter before each step";
+  --step      wait for Enter before each step
+  --liveview  each node serves its live view (-liveview=PORT), and one page
+              shows them side by side; waits for Enter as --step does, and
+              before stopping the nodes
+  --no-wait   never wait for Enter (with --liveview: for tests)";
+
+/// What a look at the live views gets: the side-by-side page, and each node's letter
+/// and live view port.
+pub(crate) type ViewsHook = fn(&Path, &[(char, u16)]) -> Result<(), String>;
 
 /// The command line.
 pub(crate) struct Options {
@@ -60,6 +73,20 @@ pub(crate) struct Options {
     pub(crate) nodes: usize,
     /// Wait for Enter before each step.
     pub(crate) step: bool,
+    /// Each node serves its live view; one page shows them all. Implies `step`.
+    pub(crate) liveview: bool,
+    /// Never wait for Enter, whatever `step` and `liveview` say.
+    pub(crate) no_wait: bool,
+    /// Called once the nodes run, before the first step, with what the live views are
+    /// (the test's look at them; `None` from the command line).
+    pub(crate) on_views: Option<ViewsHook>,
+}
+
+impl Options {
+    /// Whether to wait for Enter before each step.
+    fn waits(&self) -> bool {
+        (self.step || self.liveview) && !self.no_wait
+    }
 }
 
 fn main() -> ExitCode {
@@ -83,11 +110,16 @@ fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         nodes: 4,
         step: false,
+        liveview: false,
+        no_wait: false,
+        on_views: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "--step" => options.step = true,
+            "--liveview" => options.liveview = true,
+            "--no-wait" => options.no_wait = true,
             "--nodes" => {
                 let n = args.next().ok_or("--nodes needs a number")?;
                 options.nodes = n
@@ -109,7 +141,15 @@ fn parse_args() -> Result<Options, String> {
 /// [`Lab`] stops them and removes their directories, whatever happened).
 pub(crate) fn run(options: &Options) -> Result<(), String> {
     let started = Instant::now();
-    let lab = Lab::start(options.nodes, options.step)?;
+    let lab = Lab::start(options)?;
+    if let (Some(look), Some(page)) = (options.on_views, &lab.views_page) {
+        let views: Vec<(char, u16)> = lab
+            .nodes
+            .iter()
+            .filter_map(|m| m.view.map(|port| (m.name, port)))
+            .collect();
+        look(page, &views)?;
+    }
     let alice = Person::new("Alice")?;
     let bob = Person::new("Bob")?;
     let carol = Person::new("Carol")?;
@@ -125,6 +165,10 @@ pub(crate) fn run(options: &Options) -> Result<(), String> {
     println!("the most work, and they agreed again as soon as they could talk.");
     println!("Bob's second payment had one confirmation, and it vanished:");
     println!("that is why a merchant waits for several.");
+    if options.liveview && !options.no_wait {
+        println!();
+        lab.enter("   The views stay up until you press Enter to stop the nodes. ")?;
+    }
     println!();
     println!(
         "Stopping {} nodes, removing {} ({:.1} s in all).",
@@ -189,6 +233,8 @@ impl Person {
 struct Member {
     name: char,
     port: u16,
+    /// The live view's port, with `--liveview`.
+    view: Option<u16>,
     /// Who this node's blocks pay.
     miner: Person,
     /// `None` once stopped.
@@ -304,6 +350,9 @@ struct Lab {
     nodes: Vec<Member>,
     /// Where every node's data directory lives; removed at the end.
     dir: PathBuf,
+    /// The page showing every node's live view side by side, with `--liveview`.
+    views_page: Option<PathBuf>,
+    /// Wait for Enter before each step.
     step: bool,
 }
 
@@ -368,9 +417,73 @@ fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
+/// The style of the side-by-side page: the live view's dark background and colours.
+const VIEWS_STYLE: &str = "
+html, body { margin: 0; height: 100%; overflow: hidden; background: #0b0d12; color: #f4f6fa;
+  font-family: \"DejaVu Sans\", \"Helvetica Neue\", Arial, sans-serif; }
+main { display: grid; height: 100vh; gap: 8px; padding: 8px; box-sizing: border-box; }
+figure { margin: 0; display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+figcaption { padding: 0 6px 4px; font-size: 18px; white-space: nowrap; }
+figcaption strong { color: #ffd23f; font-size: 24px; margin-right: 12px; }
+figcaption a { color: #aab3c5; font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; }
+.frame { flex: 1; position: relative; overflow: hidden; border: 2px solid #2a3142;
+  border-radius: 6px; }
+iframe { position: absolute; top: 0; left: 0; border: 0; transform-origin: 0 0; }
+";
+
+/// The page showing every node's live view side by side: a grid of frames, each captioned
+/// with the node's letter and address. Each view is drawn for a larger screen and shrunk
+/// to its frame, so a whole tree fits. Only letters and ports go in: the views fetch
+/// everything else themselves.
+fn views_page(views: &[(char, u16)]) -> String {
+    // Two columns up to 4 nodes, then wider rows.
+    let columns = match views.len() {
+        0..=4 => 2,
+        5..=6 => 3,
+        _ => 4,
+    };
+    let rows = views.len().div_ceil(columns).max(1);
+    let scale = match columns {
+        2 => 0.6,
+        3 => 0.5,
+        _ => 0.4,
+    };
+    let mut frames = String::new();
+    for (name, port) in views {
+        let url = format!("http://127.0.0.1:{port}/");
+        frames.push_str(&format!(
+            "<figure>\n<figcaption><strong>{name}</strong><a href=\"{url}\" \
+             target=\"_blank\">{url}</a></figcaption>\n<div class=\"frame\"><iframe \
+             src=\"{url}\" title=\"node {name}\"></iframe></div>\n</figure>\n"
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>
+<html lang=\"en\">
+<head>
+<meta charset=\"utf-8\">
+<title>sou network: {count} live views</title>
+<style>{VIEWS_STYLE}main {{ grid-template-columns: repeat({columns}, minmax(0, 1fr));
+  grid-template-rows: repeat({rows}, minmax(0, 1fr)); }}
+iframe {{ width: {size:.3}%; height: {size:.3}%; transform: scale({scale}); }}
+</style>
+</head>
+<body>
+<main>
+{frames}</main>
+</body>
+</html>
+",
+        count = views.len(),
+        size = 100.0 / scale,
+    )
+}
+
 impl Lab {
-    /// Starts `count` nodes on regtest, each on free loopback ports in a fresh directory.
-    fn start(count: usize, step: bool) -> Result<Lab, String> {
+    /// Starts `options.nodes` nodes on regtest, each on free loopback ports in a fresh
+    /// directory; with `--liveview`, each serves its live view and a page shows them all.
+    fn start(options: &Options) -> Result<Lab, String> {
+        let count = options.nodes;
         // This process's id and a count: runs side by side (tests) never share a directory.
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
@@ -380,21 +493,26 @@ impl Lab {
         let mut lab = Lab {
             nodes: Vec::new(),
             dir,
-            step,
+            views_page: None,
+            step: options.waits(),
         };
-        let ports = free_ports(2 * count)?;
+        // P2P and RPC, and the live view's with `--liveview`.
+        let per_node = if options.liveview { 3 } else { 2 };
+        let ports = free_ports(per_node * count)?;
         println!("A NETWORK WITH NO ONE IN CHARGE");
         println!("   {count} regtest nodes, each a whole soud in this process, with its");
         println!("   own data directory under {}:", lab.dir.display());
-        for (i, pair) in ports.chunks_exact(2).enumerate() {
+        for (i, node_ports) in ports.chunks_exact(per_node).enumerate() {
             let letter = u8::try_from(i).map_err(|_| "too many nodes")?;
             let name = char::from(b'A' + letter);
             let datadir = lab.dir.join(name.to_string());
             std::fs::create_dir_all(&datadir).map_err(|e| format!("{}: {e}", datadir.display()))?;
-            let &[port, rpc_port] = pair else {
-                continue;
+            let (port, rpc_port, view) = match *node_ports {
+                [port, rpc_port] => (port, rpc_port, None),
+                [port, rpc_port, view] => (port, rpc_port, Some(view)),
+                _ => continue,
             };
-            let args = vec![
+            let mut args = vec![
                 "-regtest".to_string(),
                 format!("-datadir={}", datadir.display()),
                 "-listen=1".to_string(),
@@ -403,6 +521,9 @@ impl Lab {
                 format!("-rpcport={rpc_port}"),
                 "-persistmempool=0".to_string(),
             ];
+            if let Some(view) = view {
+                args.push(format!("-liveview={view}"));
+            }
             let node = InProcessNode::start(args)
                 .map_err(|e| format!("node {name} did not start: {e}"))?;
             if !node.shared().is_serving() {
@@ -410,7 +531,7 @@ impl Lab {
                 return Err(format!("node {name} did not start: {why}"));
             }
             println!("   {name}: P2P on 127.0.0.1:{port}, RPC on port {rpc_port}");
-            if step {
+            if options.step || options.liveview {
                 println!(
                     "      bitcoin-cli -regtest -datadir={} -rpcport={rpc_port} ...",
                     datadir.display()
@@ -419,11 +540,37 @@ impl Lab {
             lab.nodes.push(Member {
                 name,
                 port,
+                view,
                 miner: Person::new(&format!("miner {name}"))?,
                 node: Some(node),
             });
         }
+        if options.liveview {
+            lab.write_views_page()?;
+        }
         Ok(lab)
+    }
+
+    /// Writes the page showing every node's live view side by side, and says where it
+    /// and each view are.
+    fn write_views_page(&mut self) -> Result<(), String> {
+        let views: Vec<(char, u16)> = self
+            .nodes
+            .iter()
+            .filter_map(|m| m.view.map(|port| (m.name, port)))
+            .collect();
+        let path = std::env::temp_dir().join(VIEWS_PAGE);
+        std::fs::write(&path, views_page(&views))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!();
+        println!("   Each node draws what it knows on a web page, its live view:");
+        for (name, port) in &views {
+            println!("      {name}  http://127.0.0.1:{port}/");
+        }
+        println!("   All of them side by side, to open in a browser:");
+        println!("      {}", path.display());
+        self.views_page = Some(path);
+        Ok(())
     }
 
     /// How many nodes are on the left of the cut.
@@ -469,20 +616,57 @@ impl Lab {
         format!("{}{link}{}", side(self.left()), side(self.right()))
     }
 
-    /// A step's title, after an Enter with `--step`.
+    /// A step's title, after an Enter with `--step` or `--liveview`.
     fn title(&self, title: &str) -> Result<(), String> {
         println!();
         if self.step {
-            print!("   [Enter] ");
-            std::io::stdout().flush().map_err(|e| e.to_string())?;
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| e.to_string())?;
+            self.enter("   [Enter] ")?;
         }
         println!("{title}");
         Ok(())
+    }
+
+    /// Within a step, with `--step` or `--liveview`: an Enter before what comes next, so
+    /// that the views can be looked at (a payment back in the pool, two trees apart).
+    fn pause(&self) -> Result<(), String> {
+        if self.step {
+            println!();
+            self.enter("   [Enter] ")?;
+        }
+        Ok(())
+    }
+
+    /// Says `prompt` and waits for Enter (or the end of the input), or for the nodes to
+    /// stop: they catch Ctrl-C, which then ends the wait instead of the process.
+    fn enter(&self, prompt: &str) -> Result<(), String> {
+        print!("{prompt}");
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        let (sender, line) = std::sync::mpsc::channel();
+        // A thread reads, so that this one can look at the nodes meanwhile; after a
+        // Ctrl-C it is left blocked on the terminal and ends with the process.
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let read = std::io::stdin().lock().read_line(&mut text);
+            let _ = sender.send(read.map_err(|e| e.to_string()));
+        });
+        loop {
+            match line.recv_timeout(Duration::from_millis(100)) {
+                Ok(read) => return read.map(|_| ()),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err("standard input is gone".into())
+                }
+            }
+            let stopping = self.nodes.iter().find(|m| {
+                m.node
+                    .as_ref()
+                    .is_none_or(|node| node.shared().is_stopping())
+            });
+            if let Some(m) = stopping {
+                println!();
+                return Err(format!("node {} was stopped (Ctrl-C?)", m.name));
+            }
+        }
     }
 
     /// Each node: its side, height, tip, pool size and peers.
@@ -768,6 +952,7 @@ fn heal(lab: &Lab, payment: &Txid) -> Result<(), String> {
         short(&txid)
     );
     lab.table()?;
+    lab.pause()?;
 
     let hash = a.mine(1)?;
     lab.wait_tip(&lab.nodes, &hash)?;
@@ -841,6 +1026,7 @@ fn double_spend(lab: &Lab, alice: &Person, bob: &Person, carol: &Person) -> Resu
     );
     println!("   Carol's, and 107.");
     lab.table()?;
+    lab.pause()?;
 
     println!();
     let start = Instant::now();

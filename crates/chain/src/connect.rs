@@ -3,8 +3,9 @@
 //!
 //! Connecting a block reads the coin each input spends, checks the transaction's inputs
 //! against them (amounts, coinbase maturity, relative lock times), counts signature
-//! operations, spends the coins, adds the new outputs, and finally verifies every input's
-//! script; the coinbase may claim at most the subsidy plus the fees. What the block spent
+//! operations, spends the coins, adds the new outputs, and verifies every input's script
+//! (on other threads while the next transactions are applied, as Core's script-check
+//! queue does); the coinbase may claim at most the subsidy plus the fees. What the block spent
 //! is kept as [`BlockUndo`], so that [`disconnect_block`] can put it back when another
 //! branch wins. Both work over any [`CoinsStore`]: the in-memory [`UtxoSet`] or a node's
 //! cached database view.
@@ -13,12 +14,14 @@
 //! `ApplyTxInUndo`), `src/coins.cpp` (`AddCoins`), `src/consensus/tx_verify.cpp`.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use sou_primitives::block::Block;
 use sou_primitives::network::{Params, COINBASE_MATURITY};
 use sou_primitives::{Amount, BlockHash, OutPoint, Transaction, TxOut, Txid};
-use sou_script::{verify_input_with, PrecomputedTransactionData, VerifyFlags};
+use sou_script::{verify_input_with, PrecomputedTransactionData, ScriptError, VerifyFlags};
 
 use crate::chainstate::ChainstateError;
 use crate::consensus::{
@@ -168,12 +171,11 @@ pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
     let flags = block_script_flags(height, hash, params);
     let enforce_bip68 = height >= params.deployments.csv_height;
     let mut undo = BlockUndo::default();
-    let mut script_jobs: Vec<(usize, Vec<TxOut>)> = Vec::new();
     // Core's ConnectBlock runs each transaction's scripts before it looks at the next
     // transaction, and checks the coinbase amount after the last: a block with two faults
     // is rejected for the first in that order. `apply_transactions` stops at the first
-    // transaction with an input fault, leaving the script jobs of those before it; their
-    // scripts are checked first (in parallel, the first failure in block order kept).
+    // transaction with an input fault, having handed over the script checks of those
+    // before it; their scripts are checked first (the first failure in block order kept).
     // (A bitcoind running script-check threads defers script failures to the end of the
     // block instead; this follows Core's single-threaded order, the kernel's default.)
     let context = BlockContext {
@@ -184,12 +186,20 @@ pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
         enforce_bip68,
         options,
     };
-    let applied = apply_transactions(&context, view, coins, &mut undo, &mut script_jobs);
+    let (applied, script_result) = if options.parallel_scripts {
+        apply_checking_in_parallel(&context, view, coins, &mut undo)
+    } else {
+        let mut jobs = Vec::new();
+        let applied = apply_transactions(&context, view, coins, &mut undo, &mut |index, spent| {
+            jobs.push((index, spent));
+        });
+        (applied, check_scripts_in_order(block, &txids, jobs, flags))
+    };
     let applied = match applied {
         Err(ChainError::Store(e)) => return Err(ChainError::Store(e)),
         other => other,
     };
-    let result = check_scripts(block, &txids, script_jobs, flags, options.parallel_scripts)
+    let result = script_result
         .map_err(ChainError::from)
         .and(applied)
         .and_then(|fees| {
@@ -225,15 +235,20 @@ struct BlockContext<'a> {
     options: ConnectOptions,
 }
 
-/// Applies the transactions in order (they may spend each other), collecting script
-/// checks for later; returns the fees.
-fn apply_transactions<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
+/// Applies the transactions in order (they may spend each other), handing each one's
+/// script checks (its index and the outputs it spends) to `check`; returns the fees.
+fn apply_transactions<V, C, F>(
     context: &BlockContext<'_>,
     view: &V,
     coins: &mut C,
     undo: &mut BlockUndo,
-    script_jobs: &mut Vec<(usize, Vec<TxOut>)>,
-) -> Result<Amount, ChainError<C::Error>> {
+    check: &mut F,
+) -> Result<Amount, ChainError<C::Error>>
+where
+    V: AncestorView + ?Sized,
+    C: CoinsStore + ?Sized,
+    F: FnMut(usize, Vec<TxOut>),
+{
     let mut fees = Amount::ZERO;
     let mut sigop_cost = 0u64;
     for (index, (tx, txid)) in context.block.txdata.iter().zip(context.txids).enumerate() {
@@ -285,58 +300,124 @@ fn apply_transactions<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
                 }
             }
             undo.spent.push(spent_coins);
-            script_jobs.push((index, spent_outputs));
+            check(index, spent_outputs);
         }
         add_outputs(coins, tx, *txid, context.height).map_err(ChainError::Store)?;
     }
     Ok(fees)
 }
 
-/// Verifies every input's script; the first failure in block order is reported, whether
-/// run in parallel or not.
-fn check_scripts(
+/// Verifies every input's script, one after the other; the first failure in block order
+/// is reported.
+fn check_scripts_in_order(
     block: &Block,
     txids: &[Txid],
     jobs: Vec<(usize, Vec<TxOut>)>,
     flags: VerifyFlags,
-    parallel: bool,
 ) -> Result<(), BlockError> {
-    // The per-transaction sighash midstates (BIP143, BIP341) are independent work too.
-    let precompute = |(index, spent): (usize, Vec<TxOut>)| {
-        (
-            index,
-            PrecomputedTransactionData::new(&block.txdata[index], spent),
-        )
-    };
-    let prepared: Vec<(usize, PrecomputedTransactionData)> = if parallel {
-        jobs.into_par_iter().map(precompute).collect()
-    } else {
-        jobs.into_iter().map(precompute).collect()
-    };
-    let checks: Vec<(usize, usize, &PrecomputedTransactionData)> = prepared
-        .iter()
-        .flat_map(|(index, pre)| {
-            (0..block.txdata[*index].input.len()).map(move |input| (*index, input, pre))
-        })
-        .collect();
-    let verify = |&(index, input, pre): &(usize, usize, &PrecomputedTransactionData)| {
-        verify_input_with(&block.txdata[index], input, pre, flags).map_err(|error| {
-            BlockError::Script {
+    for (index, spent) in jobs {
+        let tx = &block.txdata[index];
+        let precomputed = PrecomputedTransactionData::new(tx, spent);
+        if let Some((input, error)) =
+            first_script_failure(tx, 0..tx.input.len(), &precomputed, flags)
+        {
+            return Err(BlockError::Script {
                 txid: txids[index],
                 input,
-                error: error.script_error().expect(
-                    "`checks` names only inputs the transaction has, and `apply_transactions` \
-                     gave it one spent output per input: every failure is a script verdict",
-                ),
-            }
+                error,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What applying a block's transactions gave: their fees, or why it stopped.
+type Applied<E> = Result<Amount, ChainError<E>>;
+
+/// A script that failed: the transaction's index in the block, the input, the error.
+type ScriptFailure = (usize, usize, ScriptError);
+
+/// Inputs verified by one task when a transaction's inputs are shared among threads:
+/// a few signature checks, so that a task outweighs the cost of handing it over.
+const INPUTS_PER_TASK: usize = 8;
+
+/// Applies the transactions while the threads of `rayon`'s pool verify the scripts of
+/// those already applied, as Core's `CCheckQueueControl` lets its script-check threads
+/// start while `ConnectBlock` goes on through the block. Returns what applying gave and
+/// the first script failure in block order.
+fn apply_checking_in_parallel<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
+    context: &BlockContext<'_>,
+    view: &V,
+    coins: &mut C,
+    undo: &mut BlockUndo,
+) -> (Applied<C::Error>, Result<(), BlockError>) {
+    let block = context.block;
+    let flags = context.flags;
+    // Only invalid blocks write here.
+    let failures: Mutex<Vec<ScriptFailure>> = Mutex::new(Vec::new());
+    let record = |index: usize, found: Option<(usize, ScriptError)>| {
+        if let Some((input, error)) = found {
+            failures
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((index, input, error));
+        }
+    };
+    // The applying stays on this thread (the coins need not be shared); each applied
+    // transaction becomes a task: its sighash midstates, then its inputs, split into
+    // more tasks when it has many.
+    let applied = rayon::in_place_scope(|scope| {
+        apply_transactions(context, view, coins, undo, &mut |index, spent| {
+            let record = &record;
+            scope.spawn(move |scope| {
+                let tx = &block.txdata[index];
+                let precomputed = Arc::new(PrecomputedTransactionData::new(tx, spent));
+                let inputs = tx.input.len();
+                for start in (INPUTS_PER_TASK..inputs).step_by(INPUTS_PER_TASK) {
+                    let precomputed = Arc::clone(&precomputed);
+                    let range = start..(start + INPUTS_PER_TASK).min(inputs);
+                    scope.spawn(move |_| {
+                        record(index, first_script_failure(tx, range, &precomputed, flags));
+                    });
+                }
+                let range = 0..INPUTS_PER_TASK.min(inputs);
+                record(index, first_script_failure(tx, range, &precomputed, flags));
+            });
         })
+    });
+    let first = failures
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .min_by_key(|&(index, input, _)| (index, input));
+    let scripts = match first {
+        Some((index, input, error)) => Err(BlockError::Script {
+            txid: context.txids[index],
+            input,
+            error,
+        }),
+        None => Ok(()),
     };
-    let first_failure = if parallel {
-        checks.par_iter().map(verify).find_first(Result::is_err)
-    } else {
-        checks.iter().map(verify).find(Result::is_err)
-    };
-    first_failure.unwrap_or(Ok(()))
+    (applied, scripts)
+}
+
+/// The first input in `inputs` whose script fails, with its error.
+fn first_script_failure(
+    tx: &Transaction,
+    inputs: Range<usize>,
+    precomputed: &PrecomputedTransactionData,
+    flags: VerifyFlags,
+) -> Option<(usize, ScriptError)> {
+    inputs.into_iter().find_map(|input| {
+        let error = verify_input_with(tx, input, precomputed, flags).err()?;
+        Some((
+            input,
+            error.script_error().expect(
+                "inputs are the transaction's own, and `apply_transactions` gave it one \
+                 spent output per input: every failure is a script verdict",
+            ),
+        ))
+    })
 }
 
 /// Undoes the transactions of `block` that `undo` recorded (all of them after a complete

@@ -16,8 +16,10 @@
 //!             3A - 4A - 5A         more work: disconnect 4, 3; connect 3A, 4A, 5A
 //! ```
 //!
-//! Script checks run after the rest of a block is checked, across all cores with `rayon`
-//! (or one by one, with identical verdicts). A block with several faults is rejected for
+//! Script checks run across all cores with `rayon`, each transaction's as soon as it is
+//! applied, while this thread goes on through the block (or one by one after it, with
+//! identical verdicts). The best candidate tip is found in an ordered set of the blocks
+//! with data (Core's `setBlockIndexCandidates`), not by scanning the tree. A block with several faults is rejected for
 //! the first in the order of Core's single-threaded `ConnectBlock`; a bitcoind running
 //! script-check threads may name a later script failure instead (see `connect_block`).
 //!
@@ -47,8 +49,8 @@ use crate::consensus::{
     AncestorView, BlockError, BlockErrorKind, CheckBlockOptions,
 };
 use crate::store::{ChainError, ChainStore, MemoryStore};
-use tree::Tree;
 pub use tree::{BlockEntry, BlockStatus, Branch, Failure, ProcessOutcome};
+use tree::{Candidates, Tree};
 
 /// Our own failures (not rule violations): data handed to us that does not fit.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -94,6 +96,9 @@ pub struct Chainstate<S: ChainStore = MemoryStore> {
     precious_work: Work,
     /// Entries changed since the last [`Chainstate::take_changed`].
     changed: HashSet<BlockHash>,
+    /// Blocks that may become the tip, and the entries touched since they were ordered.
+    candidates: Candidates,
+    unsorted: HashSet<BlockHash>,
 }
 
 impl Chainstate<MemoryStore> {
@@ -137,11 +142,13 @@ impl<S: ChainStore> Chainstate<S> {
             tx_count: 1,
             sequence: 0,
         };
+        let entries = HashMap::from([(hash, entry)]);
         Ok(Chainstate {
             params,
             options,
+            candidates: Candidates::from_entries(&entries),
             tree: Tree {
-                entries: HashMap::from([(hash, entry)]),
+                entries,
                 active: vec![hash],
             },
             store,
@@ -150,6 +157,7 @@ impl<S: ChainStore> Chainstate<S> {
             precious_sequence: -1,
             precious_work: Work::ZERO,
             changed: HashSet::from([hash]),
+            unsorted: HashSet::new(),
         })
     }
 
@@ -201,6 +209,7 @@ impl<S: ChainStore> Chainstate<S> {
         Ok(Chainstate {
             params,
             options,
+            candidates: Candidates::from_entries(&entries),
             tree: Tree { entries, active },
             store,
             clock: None,
@@ -208,6 +217,7 @@ impl<S: ChainStore> Chainstate<S> {
             precious_sequence: -1,
             precious_work: Work::ZERO,
             changed: HashSet::new(),
+            unsorted: HashSet::new(),
         })
     }
 
@@ -306,6 +316,7 @@ impl<S: ChainStore> Chainstate<S> {
 
     fn touch(&mut self, hash: &BlockHash) -> Option<&mut BlockEntry> {
         self.changed.insert(*hash);
+        self.unsorted.insert(*hash);
         self.tree.entries.get_mut(hash)
     }
 
@@ -457,18 +468,26 @@ impl<S: ChainStore> Chainstate<S> {
 
     /// The block with the most work (earliest arrival among equals) whose whole branch has
     /// data and none failed; the tip itself if none beats it.
-    fn best_candidate(&self) -> BlockHash {
-        let mut best = self.tip();
-        let Some(mut best_entry) = self.tree.entries.get(&best) else {
-            return best;
+    fn best_candidate(&mut self) -> BlockHash {
+        for hash in std::mem::take(&mut self.unsorted) {
+            self.candidates.refresh(&hash, self.tree.entries.get(&hash));
+        }
+        let tip = self.tip();
+        let Some(tip_entry) = self.tree.entries.get(&tip) else {
+            return tip;
         };
-        for (hash, entry) in &self.tree.entries {
-            if self.better(entry, best_entry) && self.branch_usable(hash) {
-                best = *hash;
-                best_entry = entry;
+        for hash in self.candidates.best_first() {
+            let Some(entry) = self.tree.entries.get(hash) else {
+                continue;
+            };
+            if !self.better(entry, tip_entry) {
+                break;
+            }
+            if self.branch_usable(hash) {
+                return *hash;
             }
         }
-        best
+        tip
     }
 
     fn branch_usable(&self, hash: &BlockHash) -> bool {

@@ -3,7 +3,8 @@
 //!
 //! References: Core `src/chain.h` (`CBlockIndex`, `BlockStatus`, `CChain`).
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
 
 use sou_primitives::block::BlockHeader;
 use sou_primitives::pow::Work;
@@ -142,5 +143,50 @@ impl AncestorView for Branch<'_> {
             }
             hash = entry.header.prev_blockhash;
         }
+    }
+}
+
+/// Where a candidate sits in [`Candidates`]: most work first, then earliest arrival (Core's
+/// `CBlockIndexWorkComparator`), the hash last only to keep keys unique.
+type CandidateKey = (Reverse<Work>, i64, BlockHash);
+
+/// The blocks whose data is stored and that are not marked failed, in the order a better
+/// tip is chosen. `activate_best_chain` looks only at the front of it, rather than at the
+/// whole tree after every block (Core keeps `setBlockIndexCandidates` for this reason).
+/// An entry's place changes with its work, data, failure or sequence: the chain state
+/// refreshes the entries it touched before it reads the set.
+#[derive(Debug, Default)]
+pub(super) struct Candidates {
+    order: BTreeSet<CandidateKey>,
+    keys: HashMap<BlockHash, CandidateKey>,
+}
+
+impl Candidates {
+    /// Every candidate among `entries`.
+    pub(super) fn from_entries<'a>(
+        entries: impl IntoIterator<Item = (&'a BlockHash, &'a BlockEntry)>,
+    ) -> Candidates {
+        let mut candidates = Candidates::default();
+        for (hash, entry) in entries {
+            candidates.refresh(hash, Some(entry));
+        }
+        candidates
+    }
+
+    /// Puts `hash` where `entry` (its current state, `None` if gone) belongs.
+    pub(super) fn refresh(&mut self, hash: &BlockHash, entry: Option<&BlockEntry>) {
+        if let Some(old) = self.keys.remove(hash) {
+            self.order.remove(&old);
+        }
+        if let Some(entry) = entry.filter(|e| e.has_data && !e.is_failed()) {
+            let key = (Reverse(entry.chain_work), entry.sequence, *hash);
+            self.order.insert(key);
+            self.keys.insert(*hash, key);
+        }
+    }
+
+    /// The candidates, best first.
+    pub(super) fn best_first(&self) -> impl Iterator<Item = &BlockHash> {
+        self.order.iter().map(|(_, _, hash)| hash)
     }
 }

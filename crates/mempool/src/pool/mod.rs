@@ -45,7 +45,7 @@ mod truc;
 
 pub use rbf::format_money;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use sou_primitives::transaction::WITNESS_SCALE_FACTOR;
@@ -146,6 +146,24 @@ impl RemovalReason {
         }
     }
 }
+
+/// A transaction that left the pool, as [`Mempool::take_removed`] reports it (what Core's
+/// `TransactionRemovedFromMempool` notification tells its subscribers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    /// The transaction.
+    pub txid: Txid,
+    /// Why it left.
+    pub reason: RemovalReason,
+    /// Its virtual size.
+    pub vsize: u64,
+    /// Its fee (without `prioritisetransaction`'s delta).
+    pub fee: Amount,
+}
+
+/// At most this many removals wait in the log for [`Mempool::take_removed`]; older ones
+/// are dropped, so a pool whose log nobody reads stays bounded.
+pub const REMOVED_LOG_LIMIT: usize = 10_000;
 
 /// A transaction in the pool and what the pool knows of it (Core `CTxMemPoolEntry`).
 #[derive(Debug, Clone)]
@@ -328,6 +346,8 @@ pub struct Mempool {
     /// While a reorganisation returns transactions: add them without linking the pool
     /// transactions that spend them, as Core's change sets do (they are linked after).
     defer_children: bool,
+    /// Removals not yet taken, oldest first.
+    removed: VecDeque<Removed>,
 }
 
 impl Mempool {
@@ -351,6 +371,7 @@ impl Mempool {
                 block_since_bump: false,
             }),
             defer_children: false,
+            removed: VecDeque::new(),
         }
     }
 
@@ -388,6 +409,12 @@ impl Mempool {
     /// removal since the pool was made.
     pub fn sequence(&self) -> u64 {
         self.sequence
+    }
+
+    /// The transactions that left the pool since the last call, oldest first, with the
+    /// reason (at most the last [`REMOVED_LOG_LIMIT`]).
+    pub fn take_removed(&mut self) -> Vec<Removed> {
+        self.removed.drain(..).collect()
     }
 
     /// Core's `GetTransactionsUpdated`: changes since start, for long polls.
@@ -699,10 +726,19 @@ impl Mempool {
     }
 
     /// Takes one entry out, fixing the graph around it (Core `removeUnchecked`).
-    fn remove_unchecked(&mut self, txid: &Txid, _reason: RemovalReason) {
+    fn remove_unchecked(&mut self, txid: &Txid, reason: RemovalReason) {
         let Some(entry) = self.entries.remove(txid) else {
             return;
         };
+        if self.removed.len() >= REMOVED_LOG_LIMIT {
+            self.removed.pop_front();
+        }
+        self.removed.push_back(Removed {
+            txid: *txid,
+            reason,
+            vsize: entry.vsize,
+            fee: entry.fee,
+        });
         self.sequence += 1;
         self.updates += 1;
         for input in &entry.tx.input {

@@ -2752,3 +2752,34 @@ fn a_random_walk_keeps_the_pool_consistent() {
         );
     }
 }
+
+/// The pool logs why each transaction left it, in order, until the log is taken.
+#[test]
+fn removals_are_logged_with_their_reason() {
+    let mut h = Harness::new();
+    let (first, second) = (h.fund(), h.fund());
+    let paid = h.build(&[first], 1, 1_000);
+    h.add(&paid);
+    let replaced = h.build(&[second], 1, 1_000);
+    h.add(&replaced);
+    let _ = h.pool.take_removed();
+    // Paying four times as much for the same coin replaces it.
+    let replacement = h.build(&[second], 1, 4_000);
+    h.add(&replacement);
+    h.mine(std::slice::from_ref(&paid));
+    let log: Vec<(Txid, RemovalReason)> = h
+        .pool
+        .take_removed()
+        .into_iter()
+        .map(|r| (r.txid, r.reason))
+        .collect();
+    assert_eq!(
+        log,
+        vec![
+            (txid(&replaced), RemovalReason::Replaced),
+            (txid(&paid), RemovalReason::Block),
+        ]
+    );
+    assert!(h.pool.take_removed().is_empty());
+    check_invariants(&h);
+}

@@ -12,7 +12,12 @@
 //! - [`Events`] is a broadcast channel held in [`Shared`]. The node sends on it when the
 //!   tip moves ([`Shared::notify_tip`]) and when the pool may have changed (after an RPC
 //!   call that changed its sequence number, after a transaction from a peer). Nothing is
-//!   sent, and the pool is not even looked at, while no page is open.
+//!   sent, and the pool is not even looked at, while no page is open. Blocks and
+//!   transactions that come from peers, and blocks announced to them, are sent as lines
+//!   of the peers' feed (`"kind": "peer"`), which a page shows without a new snapshot.
+//! - The pool logs why each transaction left it (Core's removal reasons); each snapshot
+//!   takes the log, so a page shows what left in the last seconds and why. `generate*`
+//!   tells [`Events`] how many nonces each block took, for the mining panel.
 //! - The page listens on `/events` (server-sent events, which a browser's `EventSource`
 //!   reconnects by itself when the node restarts) and on each event fetches `/api/state`,
 //!   a snapshot of the recent tree, the pool, the next block's template and the peers
@@ -31,12 +36,12 @@ pub mod details;
 pub mod raw;
 pub mod state;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -45,7 +50,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
-use sou_primitives::{Amount, BlockHash};
+use sou_mempool::pool::Removed;
+use sou_primitives::{Amount, BlockHash, Txid};
 use tokio::sync::broadcast;
 
 use crate::config::Config;
@@ -55,6 +61,21 @@ use crate::rpc::dispatch::Shared;
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
 const PAGE_JS: &str = include_str!("page.js");
+
+/// How long a transaction that left the pool stays drawn, with the reason it left.
+pub const LEFT_SHOWN_FOR: Duration = Duration::from_secs(10);
+
+/// At most this many departed transactions are drawn (a block confirming thousands).
+pub const LEFT_LISTED: usize = 300;
+
+/// How many lines the peers' feed keeps.
+pub const ACTIVITY_LISTED: usize = 12;
+
+/// How many of the node's own blocks the mining panel lists.
+pub const MINED_LISTED: usize = 8;
+
+/// How long the hash rate is measured for.
+pub const HASH_RATE_SAMPLE: Duration = Duration::from_millis(300);
 
 /// How far the live view's port is from the RPC port when `-liveview` names none.
 pub const PORT_OFFSET: u16 = 1000;
@@ -66,6 +87,30 @@ pub struct Events {
     mempool_seen: AtomicU64,
     /// Fees of blocks already read (a block's fees never change).
     block_fees: Mutex<HashMap<BlockHash, Amount>>,
+    /// Transactions that left the pool lately, newest last, with when the view learnt it.
+    left: Mutex<VecDeque<(Instant, Removed)>>,
+    /// Set when a page opens with none open before: the pool's removals logged until then
+    /// are old news, dropped at the next snapshot.
+    stale_removals: AtomicBool,
+    /// The blocks this node mined, newest last, and the totals since it started.
+    mined: Mutex<Mined>,
+    /// This machine's hash rate, measured the first time a page asks.
+    hash_rate: std::sync::OnceLock<f64>,
+    /// The last blocks and transactions that came from peers or went to them, newest last.
+    activity: Mutex<VecDeque<Value>>,
+}
+
+/// What the node's own mining did: each block's attempts against the expectation.
+#[derive(Debug, Default)]
+pub(crate) struct Mined {
+    /// The last [`MINED_LISTED`] blocks: height, hash, attempts, expected attempts.
+    pub(crate) recent: VecDeque<(u32, BlockHash, u64, f64)>,
+    /// Blocks mined since start.
+    pub(crate) blocks: u64,
+    /// Nonces tried for them.
+    pub(crate) attempts: u64,
+    /// The attempts their targets made expected, summed.
+    pub(crate) expected: f64,
 }
 
 impl Default for Events {
@@ -84,6 +129,11 @@ impl Events {
             sender,
             mempool_seen: AtomicU64::new(0),
             block_fees: Mutex::new(HashMap::new()),
+            left: Mutex::new(VecDeque::new()),
+            stale_removals: AtomicBool::new(true),
+            mined: Mutex::new(Mined::default()),
+            hash_rate: std::sync::OnceLock::new(),
+            activity: Mutex::new(VecDeque::new()),
         }
     }
 
@@ -105,6 +155,95 @@ impl Events {
         self.send("tip", json!({ "hash": tip.to_string(), "height": height }));
     }
 
+    /// The node mined a block (`generate*`): `attempts` nonces tried where its target made
+    /// `expected` the average.
+    pub fn block_mined(&self, height: u32, hash: BlockHash, attempts: u64, expected: f64) {
+        let mut mined = self.mined.lock().unwrap_or_else(|p| p.into_inner());
+        if mined.recent.len() >= MINED_LISTED {
+            mined.recent.pop_front();
+        }
+        mined.recent.push_back((height, hash, attempts, expected));
+        mined.blocks += 1;
+        mined.attempts = mined.attempts.saturating_add(attempts);
+        mined.expected += expected;
+    }
+
+    /// Runs `read` over what the node mined.
+    pub(crate) fn with_mined<T>(&self, read: impl FnOnce(&Mined) -> T) -> T {
+        read(&self.mined.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// This machine's hash rate (hashes per second on all cores), measured once, for
+    /// [`HASH_RATE_SAMPLE`], the first time a page asks: a block's attempts on regtest
+    /// take microseconds, too few to time.
+    pub(crate) fn hash_rate(&self) -> f64 {
+        *self.hash_rate.get_or_init(|| {
+            sou_miner::search::measure(
+                sou_miner::search::SearchOptions::default(),
+                HASH_RATE_SAMPLE,
+            )
+            .per_second()
+        })
+    }
+
+    /// A new block came from `peer` (whole, or `compact`ly as BIP152 sends it).
+    pub fn block_from_peer(&self, peer: u64, height: u32, hash: &BlockHash, compact: bool) {
+        let how = if compact { "cmpctblock" } else { "block" };
+        self.peer_activity(peer, "in", "block", Some(height), &hash.to_string(), how);
+    }
+
+    /// A block was announced to `peer` (`how`: the message that carried it).
+    pub fn block_to_peer(&self, peer: u64, height: u32, hash: &BlockHash, how: &str) {
+        self.peer_activity(peer, "out", "block", Some(height), &hash.to_string(), how);
+    }
+
+    /// A transaction from `peer` entered the pool.
+    pub fn tx_from_peer(&self, peer: u64, txid: &Txid) {
+        self.peer_activity(peer, "in", "tx", None, &txid.to_string(), "tx");
+    }
+
+    /// One line of the peers' feed: told to open pages at once, kept for later snapshots.
+    fn peer_activity(
+        &self,
+        peer: u64,
+        direction: &str,
+        what: &str,
+        height: Option<u32>,
+        id: &str,
+        how: &str,
+    ) {
+        if !self.is_watched() {
+            return;
+        }
+        let at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let line = json!({
+            "peer": peer,
+            "dir": direction,
+            "what": what,
+            "height": height,
+            "id": id,
+            "short": state::short(id),
+            "how": how,
+            "at_ms": at_ms,
+        });
+        {
+            let mut activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+            if activity.len() >= ACTIVITY_LISTED {
+                activity.pop_front();
+            }
+            activity.push_back(line.clone());
+        }
+        self.send("peer", line);
+    }
+
+    /// The peers' feed, newest first.
+    pub(crate) fn activity(&self) -> Vec<Value> {
+        let activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+        activity.iter().rev().cloned().collect()
+    }
+
     /// The pool changed: a transaction from a peer was accepted.
     pub fn mempool_changed(&self) {
         self.send("mempool", Value::Null);
@@ -123,7 +262,31 @@ impl Events {
     }
 
     fn subscribe(&self) -> broadcast::Receiver<String> {
+        if !self.is_watched() {
+            self.stale_removals.store(true, Ordering::Relaxed);
+        }
         self.sender.subscribe()
+    }
+
+    /// Takes in the removals the pool logged since the last snapshot, and returns those of
+    /// the last [`LEFT_SHOWN_FOR`], newest first.
+    pub(crate) fn removals(&self, fresh: Vec<Removed>) -> Vec<(Duration, Removed)> {
+        let now = Instant::now();
+        let mut left = self.left.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.stale_removals.swap(false, Ordering::Relaxed) {
+            left.extend(fresh.into_iter().map(|r| (now, r)));
+        }
+        while left
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > LEFT_SHOWN_FOR)
+            || left.len() > LEFT_LISTED
+        {
+            left.pop_front();
+        }
+        left.iter()
+            .rev()
+            .map(|(at, r)| (now.duration_since(*at), *r))
+            .collect()
     }
 
     /// The fees of `hash`, if known without reading the block.

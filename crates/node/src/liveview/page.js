@@ -184,6 +184,33 @@ function drawMempool(state) {
   }
   if (pool.listed < pool.count) waiting.appendChild(el("div", "more", "+" + (pool.count - pool.listed) + " more, not drawn"));
   view.seenTxs = new Set(pool.txs.map(t => t.txid));
+  drawLeft(pool.left || []);
+}
+
+// What left the pool lately, and why: confirmed by a block, replaced by a higher fee,
+// in conflict with a block, evicted from a full pool, expired, or undone by a reorg.
+function drawLeft(left) {
+  const box = $("left");
+  while (box.firstChild) box.removeChild(box.firstChild);
+  const counts = new Map();
+  for (const t of left) counts.set(t.why, (counts.get(t.why) || 0) + 1);
+  $("left-summary").textContent = left.length
+    ? [...counts].map(([why, n]) => n + " " + why).join(" \u00b7 ")
+    : "nothing in the last seconds";
+  box.classList.toggle("dense", left.length > 12);
+  for (const t of left) {
+    const d = el("span", "gone " + t.why);
+    d.dataset.txid = t.txid;
+    d.dataset.why = t.why;
+    d.title = t.txid + "\n" + t.why + " (" + t.reason + "), " + t.rate + " sat/vB";
+    // Already faded by the time it was drawn, if it left a while ago.
+    d.style.animationDelay = "-" + (t.ago_ms / 1000).toFixed(2) + "s";
+    const swatch = el("i");
+    swatch.style.background = rateColour(t.rate);
+    d.appendChild(swatch);
+    d.appendChild(el("span", null, t.txid.slice(0, 8) + " " + t.why));
+    box.appendChild(d);
+  }
 }
 
 function drawLegend() {
@@ -209,6 +236,88 @@ function drawPeers(state) {
     li.appendChild(el("span", "mono", "#" + p.id + " " + p.address));
     li.appendChild(el("span", null, "  height " + p.height + (p.subver ? "  " + p.subver : "")));
     list.appendChild(li);
+  }
+}
+
+function clock(ms) {
+  const d = new Date(ms);
+  const two = n => String(n).padStart(2, "0");
+  return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()) + "." +
+    String(d.getMilliseconds()).padStart(3, "0");
+}
+
+// One line of the feed: a block or transaction from a peer (in) or to one (out).
+function activityLine(a, fresh) {
+  const li = el("li", a.dir + (fresh ? " fresh" : ""));
+  li.dataset.peer = String(a.peer);
+  li.dataset.what = a.what;
+  li.dataset.dir = a.dir;
+  li.dataset.id = a.id;
+  li.appendChild(el("span", "mono", clock(a.at_ms) + " "));
+  li.appendChild(el("span", "arrow", a.dir === "in" ? "\u2190" : "\u2192"));
+  const thing = a.what === "block" ? "block " + a.height + " \u2026" + a.short : "tx " + a.id.slice(0, 8);
+  li.appendChild(el("span", null, thing + (a.dir === "in" ? " from #" : " to #") + a.peer + " (" + a.how + ")"));
+  return li;
+}
+
+function drawActivity(list) {
+  const feed = $("activity");
+  while (feed.firstChild) feed.removeChild(feed.firstChild);
+  for (const a of list || []) feed.appendChild(activityLine(a, false));
+}
+
+// A line that arrived between snapshots goes on top at once.
+function addActivity(a) {
+  const feed = $("activity");
+  feed.insertBefore(activityLine(a, true), feed.firstChild);
+  while (feed.children.length > 12) feed.removeChild(feed.lastChild);
+}
+
+// ---- mining ----
+
+function rateText(perSecond) {
+  const units = [["GH/s", 1e9], ["MH/s", 1e6], ["kH/s", 1e3]];
+  for (const [unit, size] of units) if (perSecond >= size) return (perSecond / size).toFixed(1) + " " + unit;
+  return perSecond.toFixed(0) + " H/s";
+}
+
+function seconds(s) {
+  if (s < 1e-3) return (s * 1e6).toFixed(1) + " \u00b5s";
+  if (s < 1) return (s * 1e3).toFixed(1) + " ms";
+  if (s < 120) return s.toFixed(1) + " s";
+  if (s < 2 * 86400) return (s / 3600).toFixed(1) + " h";
+  if (s < 2 * 31557600) return (s / 86400).toFixed(0) + " days";
+  return (s / 31557600).toPrecision(3) + " years";
+}
+
+function count(x) {
+  return x < 1e6 ? Math.round(x).toLocaleString("en") : x.toPrecision(3);
+}
+
+function drawMining(state) {
+  const m = state.mining;
+  if (!m) return;
+  // Leading zeros are what a reader looks for in a target.
+  const zeros = m.target.match(/^0*/)[0].length;
+  $("target").textContent = m.target.slice(0, Math.min(64, zeros + 16)) + "\u2026";
+  $("target").title = m.target + " (bits " + m.bits + ", difficulty " + m.difficulty + ")";
+  $("mining-summary").textContent = "bits " + m.bits + " \u00b7 difficulty " + Number(m.difficulty).toPrecision(3);
+  $("mining-odds").textContent = count(m.expected) +
+    " attempts per block on average \u00b7 this machine " + rateText(m.hashrate) +
+    ", about " + seconds(m.expected / Math.max(m.hashrate, 1)) + " a block";
+  const chips = $("mined");
+  while (chips.firstChild) chips.removeChild(chips.firstChild);
+  if (m.blocks) {
+    chips.appendChild(el("span", null, "mined here: " + m.blocks + " blocks, " + count(m.attempts) +
+      " attempts (expected " + count(m.expected_total) + ")"));
+  }
+  for (const b of m.recent) {
+    const chip = el("span", b.attempts <= b.expected ? "lucky" : "unlucky",
+      b.height + ": " + count(b.attempts) + " tries");
+    chip.dataset.height = String(b.height);
+    chip.dataset.attempts = String(b.attempts);
+    chip.title = "block \u2026" + b.short + ": " + b.attempts + " attempts, " + count(b.expected) + " expected";
+    chips.appendChild(chip);
   }
 }
 
@@ -252,6 +361,8 @@ function draw(state) {
   drawTree(state);
   drawMempool(state);
   drawPeers(state);
+  drawActivity(state.activity);
+  drawMining(state);
   document.body.dataset.tip = state.tip.hash;
   document.body.dataset.height = String(state.tip.height);
   document.body.dataset.mempool = String(state.mempool.count);
@@ -388,7 +499,13 @@ function connect() {
     // The browser retries by itself; if it gave up (the node refused), start again.
     if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
   };
-  source.onmessage = () => refresh();
+  source.onmessage = (message) => {
+    let event = null;
+    try { event = JSON.parse(message.data); } catch (e) { event = null; }
+    // The peers' feed needs no snapshot: the line itself is the news.
+    if (event && event.kind === "peer") addActivity(event.detail);
+    else refresh();
+  };
 }
 
 $("close-details").addEventListener("click", () => { $("details").hidden = true; view.detailsKey = null; });

@@ -1,19 +1,29 @@
 //! The snapshot a page draws (`/api/state`): the recent block tree, the pool, the next
-//! block's template and the peers.
+//! block's template, mining, the peers and what travelled between them.
 //!
 //! The tree is every block known at the last [`HEIGHTS`] heights, the active chain's and
 //! the others', each marked `active` (on the chain the node follows), `stale` (valid, or
 //! not yet checked, but on a branch with less work), `invalid` (it or an ancestor broke a
 //! rule, or was invalidated by hand) or `header` (only its header is known). The pool is
 //! listed best first as a block would take it (Core's mining order), with the part that
-//! fits in the next block marked: that is the template a miner would build now.
+//! fits in the next block marked: that is the template a miner would build now. Beside it,
+//! `left`: the transactions that left the pool in the last seconds, with Core's removal
+//! reason (`block`, `replaced`, `conflict`, `sizelimit`, `expiry`, `reorg`) and the word a
+//! page shows for it. `mining` holds the next block's target (Core
+//! `GetNextWorkRequired`), the attempts it makes expected (the block's work,
+//! 2^256 / (target + 1)), this machine's hash rate, and the blocks this node mined with
+//! the nonces each took. `activity` is the peers' feed: blocks and transactions that came
+//! from a peer or were announced to one, newest first.
 
 use serde_json::{json, Map, Value};
 use sou_chain::chainstate::BlockStatus;
-use sou_chain::consensus::block_subsidy;
+use sou_chain::consensus::{block_subsidy, next_work_required};
+use sou_mempool::pool::{RemovalReason, Removed};
+use sou_primitives::pow::Work;
 use sou_primitives::{Amount, BlockHash};
 
 use crate::node::Node;
+use crate::rpc::blockchain::target_hex;
 use crate::rpc::dispatch::Shared;
 
 /// How many heights of the tree a snapshot holds, counting down from the highest known.
@@ -29,6 +39,8 @@ const TEMPLATE_WEIGHT: u64 = 4_000_000 - 8_000;
 /// The whole snapshot.
 pub fn snapshot(shared: &Shared) -> Value {
     let mut out = Map::new();
+    // Measured once, before the node is locked.
+    let hash_rate = shared.live.hash_rate();
     {
         let mut node = shared.node();
         out.insert("network".into(), node.params().network.core_name().into());
@@ -41,9 +53,14 @@ pub fn snapshot(shared: &Shared) -> Value {
             }),
         );
         out.insert("blocks".into(), blocks(shared, &mut node));
-        out.insert("mempool".into(), mempool(&node));
+        let removals = node.take_mempool_removals();
+        let mut pool = mempool(&node);
+        pool["left"] = left(shared.live.removals(removals));
+        out.insert("mempool".into(), pool);
+        out.insert("mining".into(), mining(shared, &node, hash_rate));
     }
     out.insert("peers".into(), peers(shared));
+    out.insert("activity".into(), Value::Array(shared.live.activity()));
     Value::Object(out)
 }
 
@@ -182,6 +199,81 @@ fn mempool(node: &Node) -> Value {
             "limit": TEMPLATE_WEIGHT,
         },
     })
+}
+
+/// What mining the next block takes: its target, the attempts that target makes expected,
+/// this machine's hash rate, and the blocks the node mined with their attempts.
+fn mining(shared: &Shared, node: &Node, hash_rate: f64) -> Value {
+    let chain = node.chain();
+    let bits = chain
+        .branch(chain.tip())
+        .map(|view| {
+            next_work_required(
+                &view,
+                u32::try_from(node.now()).unwrap_or(u32::MAX),
+                node.params(),
+            )
+        })
+        .unwrap_or_else(|| node.params().pow_limit_bits());
+    let expected = Work::from_compact(bits).log2().exp2();
+    let recent: Vec<Value> = shared.live.with_mined(|mined| {
+        mined
+            .recent
+            .iter()
+            .rev()
+            .map(|(height, hash, attempts, expected)| {
+                json!({
+                    "height": height,
+                    "short": short(&hash.to_string()),
+                    "attempts": attempts,
+                    "expected": expected,
+                })
+            })
+            .collect()
+    });
+    let (blocks, attempts, expected_total) = shared
+        .live
+        .with_mined(|m| (m.blocks, m.attempts, m.expected));
+    json!({
+        "bits": format!("{:08x}", bits.to_consensus()),
+        "target": target_hex(node, bits),
+        "difficulty": bits.difficulty(),
+        "expected": expected,
+        "hashrate": hash_rate,
+        "recent": recent,
+        "blocks": blocks,
+        "attempts": attempts,
+        "expected_total": expected_total,
+    })
+}
+
+/// The transactions that left the pool lately, newest first, each with what a person
+/// would call the reason: Core's removal reasons, in words.
+fn left(removals: Vec<(std::time::Duration, Removed)>) -> Value {
+    let list: Vec<Value> = removals
+        .into_iter()
+        .map(|(ago, r)| {
+            let why = match r.reason {
+                RemovalReason::Block => "confirmed",
+                RemovalReason::Replaced => "replaced",
+                RemovalReason::Conflict => "conflict",
+                RemovalReason::SizeLimit => "evicted",
+                RemovalReason::Expiry => "expired",
+                RemovalReason::Reorg => "reorg",
+            };
+            let vsize = r.vsize.max(1);
+            json!({
+                "txid": r.txid.to_string(),
+                "reason": r.reason.as_str(),
+                "why": why,
+                "vsize": r.vsize,
+                "fee": r.fee.to_sat(),
+                "rate": (r.fee.to_sat() as f64 / vsize as f64 * 100.0).round() / 100.0,
+                "ago_ms": u64::try_from(ago.as_millis()).unwrap_or(u64::MAX),
+            })
+        })
+        .collect();
+    Value::Array(list)
 }
 
 /// The peers, and the best block each is known to have.

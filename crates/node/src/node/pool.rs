@@ -78,6 +78,12 @@ impl Node {
         &self.mempool
     }
 
+    /// The transactions that left the pool since the last call, and why (for the live
+    /// view, as Core's `TransactionRemovedFromMempool` notification).
+    pub fn take_mempool_removals(&mut self) -> Vec<sou_mempool::pool::Removed> {
+        self.mempool.take_removed()
+    }
+
     /// The active chain, copied when the tip moved.
     fn active_chain(&self) -> Arc<ActiveChain> {
         if let Some(view) = self.active_view.borrow().as_ref() {

@@ -163,12 +163,13 @@ pub fn on_getdata(
 }
 
 /// Tells every peer that does not have it yet of the new tip (called with the node
-/// locked, whenever the tip moved).
-pub fn announce_tip(net: &Net, node: &Node) {
+/// locked, whenever the tip moved); returns whom it told, and with which message.
+pub fn announce_tip(net: &Net, node: &Node) -> Vec<(u64, &'static str)> {
+    let mut told = Vec::new();
     let chain = node.chain();
     let tip = chain.tip();
     let Some(tip_entry) = chain.entry(&tip) else {
-        return;
+        return told;
     };
     for peer in net.peers().list() {
         let (done, prefers_headers, best_known) = {
@@ -187,6 +188,7 @@ pub fn announce_tip(net: &Net, node: &Node) {
         }
         // A high-bandwidth BIP152 peer gets the block itself, as `cmpctblock`.
         if super::compact::announce(net, node, &peer, best_known.map(|(known, _)| known)) {
+            told.push((peer.id, "cmpctblock"));
             continue;
         }
         // The blocks between what the peer has and the tip, if few.
@@ -214,9 +216,17 @@ pub fn announce_tip(net: &Net, node: &Node) {
             NetworkMessage::Inv(vec![Inventory::Block(tip)])
         };
         tracing::debug!(target: "net", "announcing block {tip} to peer={}", peer.id);
+        told.push((
+            peer.id,
+            match message {
+                NetworkMessage::Headers(_) => "headers",
+                _ => "inv",
+            },
+        ));
         peer.queue(
             message.command_str(),
             sou_p2p::encode_frame(net.magic(), &message),
         );
     }
+    told
 }

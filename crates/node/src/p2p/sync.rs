@@ -456,6 +456,9 @@ pub fn on_block_via(
                 }
             }
             super::compact::block_accepted(shared, peer, state.in_flight.is_empty());
+            shared
+                .live
+                .block_from_peer(peer.id, height, &hash, via_compact);
         }
         (Err(e), _) => tracing::error!("ProcessNewBlock: {e}"),
         _ => {}

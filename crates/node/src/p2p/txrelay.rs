@@ -320,6 +320,7 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
         };
         if result.is_valid() {
             shared.live.mempool_changed();
+            shared.live.tx_from_peer(from, &txid);
             announce(shared, &tx, Some(from));
             let children = shared.net.tx_relay().children_of(&txid);
             todo.extend(children);

@@ -141,7 +141,9 @@ impl Shared {
             self.tip_changed.notify_all();
             self.live.tip_moved(&now.0, now.1);
             self.net.tx_relay().tip_changed();
-            crate::p2p::relay::announce_tip(&self.net, node);
+            for (peer, how) in crate::p2p::relay::announce_tip(&self.net, node) {
+                self.live.block_to_peer(peer, now.1, &now.0, how);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use sou_chain::ChainError;
 use sou_keys::Address;
 use sou_miner::template::finish_block;
 use sou_primitives::encoding::{deserialize, serialize};
+use sou_primitives::pow::Work;
 use sou_primitives::{Block, BlockHeader, Script, Transaction};
 use sou_wallet::descriptor::{Descriptor, Error as DescriptorError};
 
@@ -66,6 +67,15 @@ fn max_tries(p: &[Value], index: usize) -> Result<u64, RpcError> {
     }
 }
 
+/// Tells the live view that the node mined `block` on its tip with `attempts` nonces.
+fn note_mined(shared: &Shared, node: &Node, block: &Block, attempts: u64) {
+    let expected = Work::from_compact(block.header.bits).log2().exp2();
+    let height = node.chain().height() + 1;
+    shared
+        .live
+        .block_mined(height, block.block_hash(), attempts, expected);
+}
+
 /// Mines `count` blocks paying `payout` (Core `generateBlocks`).
 fn generate(
     shared: &Shared,
@@ -82,6 +92,7 @@ fn generate(
         // are answered while a long generate runs.
         let mut node = shared.node();
         let candidates = node.mempool_candidates();
+        let before = tries;
         let Some(block) = node
             .mine_block(payout, &candidates, &mut tries)
             .map_err(internal)?
@@ -89,6 +100,7 @@ fn generate(
             break;
         };
         let hash = block.block_hash();
+        note_mined(shared, &node, &block, before - tries);
         match node.submit_block(block).map_err(internal)? {
             BlockVerdict::Accepted(_) => {}
             _ => {
@@ -172,6 +184,9 @@ pub fn generateblock(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
         .mine(template.block, &mut tries)
         .ok_or_else(|| RpcError::misc("Failed to make block."))?;
     let hash = block.block_hash();
+    if submit {
+        note_mined(shared, &node, &block, DEFAULT_MAX_TRIES - tries);
+    }
     let mut result = Map::new();
     result.insert("hash".into(), hash.to_string().into());
     if submit {

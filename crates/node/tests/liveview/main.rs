@@ -328,6 +328,13 @@ fn live_view_in_a_browser() {
         ),
         WITHIN,
     );
+    // The mining panel: regtest's target, and the block just mined with its attempts.
+    browser.wait(
+        "mining panel: regtest's target, block 102's attempts",
+        "document.getElementById('target').textContent.startsWith('7fffff') \
+         && document.querySelector('#mined [data-height=\"102\"]') !== null",
+        WITHIN,
+    );
     browser.shot("01-blocks");
 
     // A payment waits in the mempool, in the next block's template.
@@ -361,13 +368,48 @@ fn live_view_in_a_browser() {
         .unwrap()
         .to_string();
     browser.wait(
-        "payment confirmed, mempool empty",
+        "payment confirmed: out of the pool, shown as having left it, confirmed",
         &format!(
-            "document.querySelector({}) === null && document.body.dataset.mempool === '0' && document.body.dataset.height === '103'",
-            js(&format!("#mempool [data-txid=\"{txid}\"]"))
+            "document.querySelector({}) === null && document.body.dataset.mempool === '0' && document.body.dataset.height === '103' \
+             && document.querySelector({}) !== null",
+            js(&format!("#template-txs [data-txid=\"{txid}\"], #waiting [data-txid=\"{txid}\"]")),
+            js(&format!("#left [data-txid=\"{txid}\"][data-why=\"confirmed\"]"))
         ),
         WITHIN,
     );
+    browser.shot("03b-confirmed");
+
+    // A replacement paying more takes a payment's place: the first leaves, replaced.
+    let (outpoint, value) = anyone::coinbase_coin(&rpc, 2);
+    let first_payment = anyone::spend(outpoint, value, Amount::from_sat(10_000));
+    let replaced = node.rpc(
+        "sendrawtransaction",
+        json!([anyone::hex_of(&first_payment)]),
+    );
+    let replaced = replaced.as_str().unwrap().to_string();
+    browser.wait(
+        "a payment in the pool",
+        &format!(
+            "document.querySelector({}) !== null",
+            js(&format!("#template-txs [data-txid=\"{replaced}\"]"))
+        ),
+        WITHIN,
+    );
+    let better = anyone::spend(outpoint, value, Amount::from_sat(50_000));
+    let better = node.rpc("sendrawtransaction", json!([anyone::hex_of(&better)]));
+    let better = better.as_str().unwrap().to_string();
+    browser.wait(
+        "the replacement in the template, the first shown as replaced",
+        &format!(
+            "document.querySelector({}) !== null && document.querySelector({}) !== null",
+            js(&format!("#template-txs [data-txid=\"{better}\"]")),
+            js(&format!(
+                "#left [data-txid=\"{replaced}\"][data-why=\"replaced\"]"
+            ))
+        ),
+        WITHIN,
+    );
+    browser.shot("03c-replaced");
 
     // A fork: a block 104a, invalidated by hand; the node mines 104b and 105b on 103.
     let first = node.rpc("generatetoaddress", json!([1, payout]))[0]
@@ -469,6 +511,89 @@ fn live_view_in_a_browser() {
         started.elapsed().as_secs_f64(),
         shots.display()
     );
+}
+
+/// Two nodes: A shows its view, B connects to it. Blocks B mines arrive at A, a block A
+/// mines goes out to B, a payment sent to B reaches A: the peers' feed shows each, and
+/// the peer list B's height.
+#[test]
+fn live_view_shows_blocks_and_transactions_travelling_between_peers() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let Some((python, shots)) = prepare("peers") else {
+        return;
+    };
+    let port = support::free_port();
+    let mut a = TestNode::start(&[&format!("-liveview={port}"), "-listen=1", "-bind=127.0.0.1"]);
+    let mut b = TestNode::start(&[]);
+    let payout = anyone::address();
+    let mut browser = Browser::start(&python, shots.clone());
+    browser.open(&format!("http://127.0.0.1:{port}/"));
+    browser.wait(
+        "page connected",
+        "document.getElementById('status').textContent === 'live'",
+        5.0,
+    );
+
+    b.rpc(
+        "addnode",
+        json!([format!("127.0.0.1:{}", a.p2p_port), "onetry"]),
+    );
+    browser.wait(
+        "B in A's peer list",
+        "document.querySelectorAll('#peers li').length === 1",
+        5.0,
+    );
+    // B mines: its blocks come in, and the feed says from whom.
+    b.rpc("generatetoaddress", json!([101, payout]));
+    browser.wait(
+        "B's blocks at A, in the feed, B's height in the list",
+        "document.body.dataset.height === '101' \
+         && document.querySelector('#activity li[data-dir=\"in\"][data-what=\"block\"]') !== null \
+         && document.querySelector('#peers li').textContent.includes('height 101')",
+        10.0,
+    );
+    // A mines: the block goes out to B.
+    let hash = a.rpc("generatetoaddress", json!([1, payout]))[0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    browser.wait(
+        "A's block announced to B",
+        &format!(
+            "document.querySelector({}) !== null",
+            js(&format!(
+                "#activity li[data-dir=\"out\"][data-what=\"block\"][data-id=\"{hash}\"]"
+            ))
+        ),
+        WITHIN,
+    );
+    // A payment sent to B reaches A after B's relay delay (BIP-less trickling: seconds),
+    // then shows in A's feed at once.
+    let rpc = |method: &str, params: Value| b.rpc(method, params);
+    let (outpoint, value) = anyone::coinbase_coin(&rpc, 1);
+    let tx = anyone::spend(outpoint, value, Amount::from_sat(20_000));
+    let txid = b.rpc("sendrawtransaction", json!([anyone::hex_of(&tx)]));
+    let txid = txid.as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let parsed: sou_primitives::Txid = txid.parse().unwrap();
+    while !anyone::in_pool(&|m: &str, p: Value| a.rpc(m, p), &parsed) {
+        assert!(Instant::now() < deadline, "the payment never reached A");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    browser.wait(
+        "the payment from B in A's feed and pool",
+        &format!(
+            "document.querySelector({}) !== null && document.querySelector({}) !== null",
+            js(&format!(
+                "#activity li[data-dir=\"in\"][data-what=\"tx\"][data-id=\"{txid}\"]"
+            )),
+            js(&format!("#template-txs [data-txid=\"{txid}\"]"))
+        ),
+        WITHIN,
+    );
+    browser.shot("01-peers-feed");
+    b.stop();
+    a.stop();
 }
 
 /// How many blocks and pool transactions the load test makes (the issue's numbers by
