@@ -711,3 +711,61 @@ fn live_view_with_a_long_chain_and_a_full_mempool() {
     );
     browser.shot("after-a-block");
 }
+
+/// `sou node --liveview=PORT` (double dashes, as bitcoind also takes them) serves the
+/// same view: its snapshot answers, at height 0. No browser needed.
+#[test]
+fn sou_node_serves_the_live_view_too() {
+    use std::io::Read;
+    let datadir = support::fresh_datadir("sou-node-liveview");
+    let (port, rpc_port, p2p_port) = (
+        support::free_port(),
+        support::free_port(),
+        support::free_port(),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sou"))
+        .args([
+            "node".to_string(),
+            "--regtest".to_string(),
+            format!("--datadir={}", datadir.display()),
+            format!("--rpcport={rpc_port}"),
+            format!("--port={p2p_port}"),
+            "--listen=0".to_string(),
+            format!("--liveview={port}"),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sou node starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let reply = loop {
+        let attempt = std::net::TcpStream::connect(("127.0.0.1", port)).and_then(|mut stream| {
+            stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+            stream.write_all(b"GET /api/state HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+            let mut reply = String::new();
+            stream.read_to_string(&mut reply)?;
+            Ok(reply)
+        });
+        match attempt {
+            Ok(reply) if !reply.is_empty() => break reply,
+            _ if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("sou node's live view never answered");
+            }
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&datadir);
+    assert!(
+        reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200"),
+        "{reply}"
+    );
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let state: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(state["tip"]["height"], json!(0));
+    assert_eq!(state["network"], json!("regtest"));
+}
