@@ -14,6 +14,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -291,6 +292,9 @@ impl Daemon {
             mempool_path,
             persist_v1,
         ));
+        // `-stopatheight`: negative values count as none, as Core's (int) cast of 0 does.
+        let stop_at = u32::try_from(config.get_int("stopatheight", 0)).unwrap_or(0);
+        shared.stop_at_height.store(stop_at, Ordering::Relaxed);
         Ok(Daemon {
             config,
             datadir,

@@ -160,3 +160,17 @@ fn daemonwait_returns_once_the_node_serves_and_stop_ends_it() {
     }
     let _ = std::fs::remove_dir_all(&datadir);
 }
+
+/// `-stopatheight`: the node stops once its tip reaches that height (Core's
+/// `KernelNotifications::blockTip`); `generatetoaddress` ends there too.
+#[test]
+fn stopatheight_stops_the_node_at_that_height() {
+    let mut node = TestNode::start(&["-stopatheight=5"]);
+    let mined = node.rpc("generatetoaddress", json!([10, BURN_ADDRESS]));
+    assert_eq!(mined.as_array().map(Vec::len), Some(5), "{mined}");
+    let (status, _) = node.stop();
+    assert!(status.success(), "{status}");
+    node.restart(&[]);
+    assert_eq!(node.rpc("getblockcount", json!([])), json!(5));
+    node.stop();
+}

@@ -96,9 +96,14 @@ pub async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>)
 }
 
 /// Opens a connection to `target` and runs it (Core `OpenNetworkConnection`): over v2
-/// with `-v2transport`, once more over v1 if the peer hung up on our v2 key.
-pub async fn connect(shared: Arc<Shared>, target: String, connection_type: ConnectionType) {
-    let mut v2 = v2transport::enabled(&shared.net);
+/// when `v2` (with `-v2transport`, unless `addnode` said otherwise), once more over v1 if
+/// the peer hung up on our v2 key.
+pub async fn connect(
+    shared: Arc<Shared>,
+    target: String,
+    connection_type: ConnectionType,
+    mut v2: bool,
+) {
     while connect_once(shared.clone(), &target, connection_type, v2).await && v2 {
         tracing::debug!(target: "net", "retrying with v1 transport protocol for peer {target}");
         v2 = false;

@@ -55,6 +55,15 @@ pub fn default_port(network: Network) -> u16 {
     }
 }
 
+/// A node added with `addnode add` or `-addnode` (Core `AddedNodeParams`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedNode {
+    /// "host:port", or a host with the network's port, as given.
+    pub address: String,
+    /// Whether to connect over v2 first (`addnode`'s `v2transport`).
+    pub v2: bool,
+}
+
 /// The node's connections (Core's `CConnman`).
 #[derive(Debug)]
 pub struct Net {
@@ -69,7 +78,7 @@ pub struct Net {
     /// The runtime and the shared state, once started: to open connections from RPC.
     started: OnceLock<(tokio::runtime::Handle, Weak<Shared>)>,
     /// Addresses added with `addnode add` (and `-addnode`), in order.
-    added: Mutex<Vec<String>>,
+    added: Mutex<Vec<AddedNode>>,
     /// Addresses of `-connect`.
     connect: Mutex<Vec<String>>,
     /// Targets with a connection open or being opened, to open at most one each.
@@ -215,18 +224,24 @@ impl Net {
     }
 
     /// The addresses added with `addnode add` or `-addnode`.
-    pub fn added_nodes(&self) -> MutexGuard<'_, Vec<String>> {
+    pub fn added_nodes(&self) -> MutexGuard<'_, Vec<AddedNode>> {
         self.added.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Opens a connection to `target` ("host:port", or a host with the default port) on
     /// the runtime the node started; false before the node started.
     pub fn open_connection(&self, target: &str) -> bool {
-        self.open_connection_as(target, ConnectionType::Manual)
+        self.open_connection_as(target, ConnectionType::Manual, v2transport::enabled(self))
     }
 
-    /// [`Net::open_connection`] of a given type (`addconnection`).
-    pub fn open_connection_as(&self, target: &str, connection_type: ConnectionType) -> bool {
+    /// [`Net::open_connection`] of a given type (`addconnection`), over v2 first when `v2`
+    /// (Core's `use_v2transport`), v1 otherwise.
+    pub fn open_connection_as(
+        &self,
+        target: &str,
+        connection_type: ConnectionType,
+        v2: bool,
+    ) -> bool {
         let Some((handle, shared)) = self.started.get() else {
             return false;
         };
@@ -243,7 +258,7 @@ impl Net {
             return false;
         }
         handle.spawn(async move {
-            connection::connect(shared.clone(), target.clone(), connection_type).await;
+            connection::connect(shared.clone(), target.clone(), connection_type, v2).await;
             shared.net.busy().remove(&target);
         });
         true
@@ -338,16 +353,25 @@ impl Net {
     /// `-connect`, `ThreadOpenAddedConnections`).
     async fn keep_manual_connections(shared: Arc<Shared>) {
         loop {
-            let targets: Vec<String> = {
+            let targets: Vec<(String, bool)> = {
+                let v2 = v2transport::enabled(&shared.net);
                 let connect = shared.net.connect.lock().unwrap_or_else(|p| p.into_inner());
                 connect
                     .iter()
-                    .chain(shared.net.added_nodes().iter())
-                    .cloned()
+                    .map(|target| (target.clone(), v2))
+                    .chain(
+                        shared
+                            .net
+                            .added_nodes()
+                            .iter()
+                            .map(|added| (added.address.clone(), added.v2)),
+                    )
                     .collect()
             };
-            for target in targets {
-                shared.net.open_connection(&target);
+            for (target, v2) in targets {
+                shared
+                    .net
+                    .open_connection_as(&target, ConnectionType::Manual, v2);
             }
             tokio::select! {
                 () = tokio::time::sleep(RECONNECT_INTERVAL) => {}
@@ -462,7 +486,13 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
         .filter(|c| c != "0" && !c.is_empty())
         .collect();
     *net.connect.lock().unwrap_or_else(|p| p.into_inner()) = connect;
-    net.added_nodes().extend(config.get_all("addnode"));
+    let v2 = config.get_bool("v2transport", v2transport::DEFAULT_V2_TRANSPORT);
+    net.added_nodes().extend(
+        config
+            .get_all("addnode")
+            .into_iter()
+            .map(|address| AddedNode { address, v2 }),
+    );
     let bantime = config.get_int("bantime", banman::DEFAULT_BANTIME);
     net.bans().set_default_bantime(bantime);
     if let Some(dir) = config.datadir_net() {

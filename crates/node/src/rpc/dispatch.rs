@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -45,6 +45,8 @@ pub struct Shared {
     pub net: crate::p2p::Net,
     /// What open live-view pages are told (`-liveview`).
     pub live: crate::liveview::Events,
+    /// `-stopatheight`: the node stops once its tip reaches this height (0: never).
+    pub stop_at_height: AtomicU32,
     /// Set by `stop`.
     stopping: AtomicBool,
     /// Set once the RPC listeners are bound.
@@ -81,6 +83,7 @@ impl Shared {
             persist_mempool_v1,
             net: crate::p2p::Net::new(network),
             live: crate::liveview::Events::new(),
+            stop_at_height: AtomicU32::new(0),
             stopping: AtomicBool::new(false),
             serving: AtomicBool::new(false),
             stop_signal: tokio::sync::Notify::new(),
@@ -143,6 +146,11 @@ impl Shared {
             self.net.tx_relay().tip_changed();
             for (peer, how) in crate::p2p::relay::announce_tip(&self.net, node) {
                 self.live.block_to_peer(peer, now.1, &now.0, how);
+            }
+            // Core's `KernelNotifications::blockTip` with `-stopatheight`.
+            let stop_at = self.stop_at_height.load(Ordering::Relaxed);
+            if stop_at > 0 && now.1 >= stop_at {
+                self.request_stop();
             }
         }
     }

@@ -5,7 +5,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::p2p::peers::Peer;
+use crate::p2p::peers::{ConnectionType, Peer};
+use crate::p2p::AddedNode;
 use crate::rpc::dispatch::Shared;
 use crate::rpc::{codes, params, RpcError};
 
@@ -117,34 +118,45 @@ pub fn addnode(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     if !matches!(command, "onetry" | "add" | "remove") {
         return Err(RpcError::misc(crate::rpc::help::help("addnode")));
     }
-    if params::get(p, 2).and_then(Value::as_bool) == Some(true)
-        && !crate::p2p::v2transport::enabled(&shared.net)
-    {
+    // Core: v2 when the node offers it, unless the call says otherwise.
+    let enabled = crate::p2p::v2transport::enabled(&shared.net);
+    let v2 = match params::get(p, 2) {
+        Some(value) if !value.is_null() => params::boolean(value)?,
+        _ => enabled,
+    };
+    if v2 && !enabled {
         return Err(RpcError::invalid_parameter(
             "Error: v2transport requested but not enabled (see -v2transport)",
         ));
     }
     match command {
         "onetry" => {
-            shared.net.open_connection(node);
+            shared
+                .net
+                .open_connection_as(node, ConnectionType::Manual, v2);
         }
         "add" => {
             {
                 let mut added = shared.net.added_nodes();
-                if added.iter().any(|a| a == node) {
+                if added.iter().any(|a| a.address == node) {
                     return Err(RpcError::new(
                         codes::RPC_CLIENT_NODE_ALREADY_ADDED,
                         "Error: Node already added",
                     ));
                 }
-                added.push(node.to_string());
+                added.push(AddedNode {
+                    address: node.to_string(),
+                    v2,
+                });
             }
-            shared.net.open_connection(node);
+            shared
+                .net
+                .open_connection_as(node, ConnectionType::Manual, v2);
         }
         _ => {
             let mut added = shared.net.added_nodes();
             let before = added.len();
-            added.retain(|a| a != node);
+            added.retain(|a| a.address != node);
             if added.len() == before {
                 return Err(RpcError::new(
                     codes::RPC_CLIENT_NODE_NOT_ADDED,
@@ -219,7 +231,12 @@ pub fn ping(shared: &Shared, _: &[Value]) -> Result<Value, RpcError> {
 }
 
 pub fn getaddednodeinfo(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
-    let mut added: Vec<String> = shared.net.added_nodes().clone();
+    let mut added: Vec<String> = shared
+        .net
+        .added_nodes()
+        .iter()
+        .map(|a| a.address.clone())
+        .collect();
     if let Some(node) = params::get(p, 0).and_then(Value::as_str) {
         if !added.iter().any(|a| a == node) {
             return Err(RpcError::new(
@@ -364,6 +381,6 @@ pub fn addconnection(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     }
     // Core answers success once the attempt is handed over, even if it then finds a
     // connection to the address already open; sou opens none beyond the one per target.
-    shared.net.open_connection_as(&address, connection_type);
+    shared.net.open_connection_as(&address, connection_type, v2);
     Ok(json!({"address": address, "connection_type": name}))
 }

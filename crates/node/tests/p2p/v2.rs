@@ -92,6 +92,36 @@ fn a_v1_only_soud_still_connects_both_ways() {
     a.stop();
 }
 
+/// `addnode`'s `v2transport` chooses the transport of that one connection (Core
+/// `addnode`): false connects over v1 though both nodes offer v2, true over v2; asking
+/// for v2 on a node without `-v2transport` is an error.
+#[test]
+fn addnode_chooses_the_transport_of_its_connection() {
+    let mut a = listening_node();
+    let target = format!("127.0.0.1:{}", a.p2p_port);
+    let mut b = TestNode::start(&[]);
+    b.rpc("addnode", json!([target, "onetry", false]));
+    wait_until("a v1 handshake", || first_peer(&a).is_some());
+    transport_of(&first_peer(&a).unwrap(), "v1");
+    b.rpc("disconnectnode", json!([target]));
+    wait_until("no peer left", || first_peer(&a).is_none());
+    b.rpc("addnode", json!([target, "add", true]));
+    wait_until("a v2 handshake", || first_peer(&a).is_some());
+    transport_of(&first_peer(&a).unwrap(), "v2");
+    b.stop();
+    let mut c = TestNode::start(&["-v2transport=0"]);
+    let refused = c
+        .call("addnode", json!([target, "onetry", true]))
+        .unwrap_err();
+    assert_eq!(refused.code, -8);
+    assert_eq!(
+        refused.message,
+        "Error: v2transport requested but not enabled (see -v2transport)"
+    );
+    c.stop();
+    a.stop();
+}
+
 #[test]
 fn a_raw_v1_peer_still_connects() {
     let mut node = listening_node();
