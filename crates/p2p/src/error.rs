@@ -19,37 +19,43 @@
 use sou_primitives::DecodeError;
 use thiserror::Error;
 
-use crate::frame::Command;
-
 /// Why a frame or a message payload could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum MessageError {
-    /// The frame starts with another network's magic (Core: "Header error: Wrong
-    /// MessageStart"). Fatal: the stream cannot be resynchronised.
-    #[error("wrong network magic {found:02x?}, expected {expected:02x?}")]
+    /// The frame starts with another network's magic. Fatal: the stream cannot be
+    /// resynchronised. Shown as Core logs it ("Header error: Wrong MessageStart ...").
+    #[error("Wrong MessageStart {} received", hex4(found))]
     BadMagic {
         /// This network's magic.
         expected: [u8; 4],
         /// The first four bytes of the frame.
         found: [u8; 4],
     },
-    /// The header declares a payload larger than `MAX_PROTOCOL_MESSAGE_LENGTH`
-    /// (Core: "Header error: Size too large"). Fatal, and refused before any payload byte
-    /// is read or buffered.
-    #[error("frame of {length} bytes exceeds the 4000000-byte limit")]
+    /// The header declares a payload larger than `MAX_PROTOCOL_MESSAGE_LENGTH`. Fatal,
+    /// and refused before any payload byte is read or buffered. Shown as Core logs it
+    /// ("Header error: Size too large ...").
+    #[error("Size too large ({command}, {length} bytes)")]
     Oversized {
+        /// The frame's message type as Core prints it (up to the first NUL, unsafe
+        /// characters removed: `SanitizeString`).
+        command: String,
         /// The declared payload length.
         length: u32,
     },
-    /// The payload's checksum is wrong (Core: "Header error: Wrong checksum"). The
-    /// message is dropped, the stream goes on.
+    /// The payload's checksum is wrong. The message is dropped, the stream goes on.
+    /// Shown as Core logs it ("Header error: Wrong checksum ..."), where "expected" is
+    /// what the payload hashes to and "was" what the header says.
     #[error(
-        "bad checksum for {command}: header says {expected:02x?}, payload hashes to {found:02x?}"
+        "Wrong checksum ({command}, {length} bytes), expected {} was {}",
+        hex4(found),
+        hex4(expected)
     )]
     BadChecksum {
-        /// The frame's message type, if valid text.
+        /// The frame's message type, as for [`MessageError::Oversized`].
         command: String,
+        /// The payload's length.
+        length: u32,
         /// The checksum in the header.
         expected: [u8; 4],
         /// The first four bytes of the payload's SHA256d.
@@ -137,7 +143,19 @@ impl MessageError {
     }
 }
 
-/// The message type of a frame for error reports, as text.
-pub(crate) fn command_text(command: &Command) -> String {
-    command.as_str().to_string()
+/// Four bytes in hex, as Core's `HexStr` prints a magic or a checksum.
+fn hex4(bytes: &[u8; 4]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A header's message-type field as Core prints it in its log: the bytes up to the first
+/// NUL, keeping only the characters of `SanitizeString`'s default set (letters, digits
+/// and ` .,;-_/:?@()`), so that a hostile field cannot forge log lines.
+pub(crate) fn sanitized_command(field: &[u8]) -> String {
+    field
+        .iter()
+        .take_while(|&&b| b != 0)
+        .map(|&b| char::from(b))
+        .filter(|c| c.is_ascii_alphanumeric() || " .,;-_/:?@()".contains(*c))
+        .collect()
 }

@@ -304,7 +304,10 @@ fn an_oversized_frame_is_refused_from_its_header_alone() {
     ));
     assert_eq!(
         decoder.next_frame(),
-        Some(Err(MessageError::Oversized { length: 4_000_001 }))
+        Some(Err(MessageError::Oversized {
+            command: "block".to_string(),
+            length: 4_000_001
+        }))
     );
     assert_eq!(decoder.buffered(), 0);
 
@@ -323,7 +326,10 @@ fn an_oversized_frame_is_refused_from_its_header_alone() {
     decoder.feed(&header(regtest_magic(), command, u32::MAX, [0; 4]));
     assert!(matches!(
         decoder.next_frame(),
-        Some(Err(MessageError::Oversized { length: u32::MAX }))
+        Some(Err(MessageError::Oversized {
+            length: u32::MAX,
+            ..
+        }))
     ));
 }
 
@@ -342,9 +348,19 @@ fn a_bad_checksum_drops_one_message_and_the_stream_goes_on() {
         error,
         MessageError::BadChecksum {
             command: "ping".to_string(),
+            length: 8,
             expected,
             found: good
         }
+    );
+    // Core's own wording, "expected" being what the payload hashes to.
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "Wrong checksum (ping, 8 bytes), expected {} was {}",
+            hex::encode(good),
+            hex::encode(expected)
+        )
     );
     assert!(!error.is_fatal());
     assert_eq!(decoder.next_message(), Some(Ok(NetworkMessage::Pong(1))));

@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sou_p2p::v2::V2Error;
 use sou_p2p::{encode_frame, NetworkMessage};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -108,6 +109,30 @@ pub async fn connect(
         tracing::debug!(target: "net", "retrying with v1 transport protocol for peer {target}");
         v2 = false;
     }
+}
+
+/// Why a peer that did not finish its handshake in time is dropped, worded as Core's
+/// `CConnman::InactivityCheck`: silence in either direction first, then a v2 key
+/// exchange still detecting, then the version handshake.
+fn handshake_timeout(peer: &Peer, timeout: Duration) -> Disconnect {
+    let stats = peer.stats();
+    let mut never = String::new();
+    if stats.lastrecv == 0 {
+        never.push_str(", never received from peer");
+    }
+    if stats.lastsend == 0 {
+        never.push_str(", never sent to peer");
+    }
+    if !never.is_empty() {
+        return Disconnect(format!(
+            "socket no message in first {} seconds{never}",
+            timeout.as_secs()
+        ));
+    }
+    if stats.transport_protocol_type == "detecting" {
+        return Disconnect("V2 handshake timeout".into());
+    }
+    Disconnect("version handshake timeout".into())
 }
 
 /// One attempt of [`connect`]; true if it calls for a v1 retry.
@@ -257,7 +282,7 @@ async fn read_loop(
             _ = tick.tick() => {
                 let done = peer.stats().handshake_done;
                 if !done && started.elapsed() > shared.net.peer_timeout() {
-                    return Err(Disconnect("version handshake timeout".into()));
+                    return Err(handshake_timeout(peer, shared.net.peer_timeout()));
                 }
                 if state.download_timed_out() {
                     return Err(Disconnect("Timeout downloading block".into()));
@@ -309,11 +334,18 @@ async fn read_loop(
         while let Some(frame) = decoder.next_frame() {
             let frame = match frame {
                 Ok(frame) => frame,
-                Err(e) if e.is_fatal() => {
-                    return Err(Disconnect(format!("Header error: {e}")));
-                }
+                // Core's wording: "Header error: ..., peer=N" from a frame's header,
+                // "V2 transport error: ..." from the encrypted transport; then the
+                // disconnection, for a fatal one.
                 Err(e) => {
-                    tracing::debug!(target: "net", "dropped a message from peer={}: {e}", peer.id);
+                    let kind = match e {
+                        V2Error::Message(_) => "Header error",
+                        _ => "V2 transport error",
+                    };
+                    tracing::debug!(target: "net", "{kind}: {e}, peer={}", peer.id);
+                    if e.is_fatal() {
+                        return Err(Disconnect("receiving message bytes failed".into()));
+                    }
                     continue;
                 }
             };

@@ -1,6 +1,6 @@
 //! The incremental frame decoder: bytes in as they arrive, frames out.
 
-use crate::error::{command_text, MessageError};
+use crate::error::{sanitized_command, MessageError};
 use crate::frame::{
     checksum, Command, FrameHeader, RawFrame, HEADER_SIZE, MAX_PROTOCOL_MESSAGE_LENGTH,
 };
@@ -89,6 +89,7 @@ impl FrameDecoder {
                     })
                 } else if header.length > MAX_PROTOCOL_MESSAGE_LENGTH {
                     Some(MessageError::Oversized {
+                        command: sanitized_command(&header.command),
                         length: header.length,
                     })
                 } else {
@@ -115,7 +116,8 @@ impl FrameDecoder {
         let command = Command::from_bytes(header.command);
         if found != header.checksum {
             return Some(Err(MessageError::BadChecksum {
-                command: command.as_ref().map(command_text).unwrap_or_default(),
+                command: sanitized_command(&header.command),
+                length: header.length,
                 expected: header.checksum,
                 found,
             }));
