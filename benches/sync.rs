@@ -22,7 +22,9 @@
 //! most) would take hours: ten samples of one round each (flat sampling, a short target
 //! time), the fewest criterion accepts, after a single warm-up round, for a median per pair.
 //! The pairs run one after the other, so a change in the machine's load between them moves
-//! their ratio: compare figures of a quiet machine. A whole run takes about six minutes on
+//! their ratio: compare figures of a quiet machine. To see how much, five more rounds of
+//! sou <- Core and Core <- Core are then taken in turn, and the median of their ratios
+//! is printed beside criterion's. A whole run takes about seven minutes on
 //! two cores (half a minute of it building the chain).
 //!
 //! Run: `cargo bench --bench sync` (with `BITCOIND=/path/to/bitcoind` for the pairs with
@@ -52,6 +54,9 @@ const GROUP: &str = "sync";
 /// Blocks of transactions after the fan-out.
 const BLOCKS: usize = 2000;
 const TXS_PER_BLOCK: usize = 100;
+/// Rounds of sou <- Core and Core <- Core taken in turn after criterion's, for a ratio
+/// that the machine's load moves less.
+const PAIRED_ROUNDS: usize = 5;
 /// How often the syncing node is asked for its height.
 const POLL: Duration = Duration::from_millis(50);
 /// A round that takes longer has stalled.
@@ -220,7 +225,12 @@ fn time_sync(
 
 /// Runs the pairs criterion's filter lets through; returns their names, so that the summary
 /// reads no figure an earlier run left in criterion's directory.
-fn bench(c: &mut Criterion, hexes: &[String], tip: &str) -> Vec<&'static str> {
+fn bench(
+    c: &mut Criterion,
+    hexes: &[String],
+    tip: &str,
+    paired: &mut Vec<f64>,
+) -> Vec<&'static str> {
     let bitcoind = std::env::var("BITCOIND").ok();
     let height = hexes.len() as u64;
     let mut g = c.benchmark_group(GROUP);
@@ -259,6 +269,15 @@ fn bench(c: &mut Criterion, hexes: &[String], tip: &str) -> Vec<&'static str> {
         g.bench_function("core_from_core", |b| {
             b.iter_custom(|iters| rounds("core_from_core", &source, &core, "sync-core", iters))
         });
+        // The same two pairs again, one round of each in turn, so that a change in the
+        // machine's load touches both: the ratio of each couple of rounds.
+        if ran.borrow().contains(&"sou_from_core") && ran.borrow().contains(&"core_from_core") {
+            for _ in 0..PAIRED_ROUNDS {
+                let sou = time_sync(&source, tip, height, &Node::sou, "sync-sou");
+                let core = time_sync(&source, tip, height, &core, "sync-core");
+                paired.push(core.as_secs_f64() / sou.as_secs_f64());
+            }
+        }
         source.node.stop();
     }
     g.finish();
@@ -278,7 +297,8 @@ fn main() {
     );
     drop(blocks);
     let mut ran = Vec::new();
-    support::run(|c| ran = bench(c, &hexes, &tip));
+    let mut paired = Vec::new();
+    support::run(|c| ran = bench(c, &hexes, &tip, &mut paired));
 
     let per_second = |ns: f64| hexes.len() as f64 / (ns / 1e9);
     println!(
@@ -315,6 +335,19 @@ fn main() {
         println!(
             "  sou <- Core syncs at {:.2}x Core <- Core's rate (target at least 1.00x)",
             core_core / sou_core
+        );
+    }
+    if !paired.is_empty() {
+        paired.sort_by(f64::total_cmp);
+        println!(
+            "  sou <- Core against Core <- Core, {} rounds taken in turn: median {:.2}x (each: {})",
+            paired.len(),
+            paired[paired.len() / 2],
+            paired
+                .iter()
+                .map(|r| format!("{r:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if let (Some(sou_sou), Some(core_core)) = (sou_sou, core_core) {
