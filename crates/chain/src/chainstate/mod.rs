@@ -476,6 +476,7 @@ impl<S: ChainStore> Chainstate<S> {
         let Some(tip_entry) = self.tree.entries.get(&tip) else {
             return tip;
         };
+        let mut unusable = HashSet::new();
         for hash in self.candidates.best_first() {
             let Some(entry) = self.tree.entries.get(hash) else {
                 continue;
@@ -483,27 +484,40 @@ impl<S: ChainStore> Chainstate<S> {
             if !self.better(entry, tip_entry) {
                 break;
             }
-            if self.branch_usable(hash) {
+            if self.branch_usable(hash, &mut unusable) {
                 return *hash;
             }
         }
         tip
     }
 
-    fn branch_usable(&self, hash: &BlockHash) -> bool {
+    /// True when every block from `hash` down to the active chain has its data and none
+    /// failed. Blocks found unusable go into `unusable`, so that candidates sharing a
+    /// branch (blocks received ahead of a missing one, during a download) stop at the
+    /// first known one rather than walking down again each.
+    fn branch_usable(&self, hash: &BlockHash, unusable: &mut HashSet<BlockHash>) -> bool {
+        let mut walked = Vec::new();
         let mut cur = *hash;
-        loop {
+        let usable = loop {
+            if unusable.contains(&cur) {
+                break false;
+            }
             let Some(e) = self.tree.entries.get(&cur) else {
-                return false;
+                break false;
             };
             if e.is_failed() || !e.has_data {
-                return false;
+                break false;
             }
             if self.tree.active.get(e.height as usize) == Some(&cur) {
-                return true;
+                break true;
             }
+            walked.push(cur);
             cur = e.header.prev_blockhash;
+        };
+        if !usable {
+            unusable.extend(walked);
         }
+        usable
     }
 
     /// Moves the active chain to the best valid branch (Core `ActivateBestChain`).
