@@ -318,6 +318,7 @@ impl Daemon {
         let result = runtime.block_on(serve(&self.config, self.shared.clone()));
         tracing::info!("Shutdown: In progress...");
         self.shared.net.disconnect_all();
+        self.shared.net.save_addresses();
         self.shared.net.save_bans();
         if let Some(path) = &self.shared.mempool_path {
             let node = self.shared.node();

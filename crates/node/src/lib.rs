@@ -40,8 +40,9 @@
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
 //! Deliberately absent (for now): automatic outbound connections (peers are the ones
-//! `-connect`, `-addnode` and `addnode` name, or that connect in), `peers.dat` (the address
-//! manager lives in memory), fee estimation.
+//! `-connect`, `-addnode` and `addnode` name, or that connect in; the address manager
+//! is kept, and saved to `peers.dat` in Core's format, but has no buckets), fee
+//! estimation.
 
 pub mod blockfiles;
 pub mod cli;

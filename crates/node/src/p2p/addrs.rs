@@ -12,9 +12,12 @@
 //! answered `getaddr` per connection, and only routable addresses kept (a loopback or
 //! private address says nothing useful to a stranger).
 //!
-//! What sou leaves out: Core's address manager hashes addresses into buckets keyed by a
-//! secret so that one source cannot fill it, and saves it to `peers.dat`; sou keeps a
-//! bounded map in memory, emptied at each start, which is enough for a regtest network.
+//! The manager is saved to `peers.dat` in Core's format at shutdown and every fifteen
+//! minutes, and read back at start (`sou_p2p::address::peers_dat`), so Core and sou can
+//! take over each other's data directory. What sou leaves out: Core's manager hashes
+//! addresses into buckets keyed by a secret so that one source cannot fill it; sou keeps
+//! a bounded map, which is enough for a regtest network (it keeps the secret, so that a
+//! file it rewrites places addresses where Core placed them).
 //!
 //! References: Core `src/addrman.{h,cpp}`, `PeerManagerImpl::ProcessAddrs`,
 //! `RelayAddress`, the `GETADDR` handler and `MaybeSendAddr` (src/net_processing.cpp),
@@ -24,6 +27,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
+use sou_p2p::address::peers_dat::{PeersFile, StoredAddress};
 use sou_p2p::address::{AddrV2, AddrV2Message, TimedAddress, MAX_ADDR_TO_SEND};
 use sou_p2p::{Address, NetworkMessage, ServiceFlags};
 
@@ -54,20 +58,111 @@ pub struct KnownAddress {
     pub time: i64,
     /// Whether a connection to it ever succeeded (Core's tried table).
     pub tried: bool,
+    /// Who told us of it: the peer's address, or the address itself when added by hand.
+    pub source: AddrV2,
+    /// The last successful connection (Unix seconds, 0 for never).
+    pub last_success: i64,
+    /// Failed connection attempts since the last success.
+    pub attempts: i32,
 }
 
-/// The address manager (Core `AddrMan`), in memory.
+/// The address manager (Core `AddrMan`).
 #[derive(Debug, Default)]
 pub struct AddrMan {
     known: HashMap<(AddrV2, u16), KnownAddress>,
     /// A simple generator to sample addresses (which ones is no secret here).
     seed: u64,
+    /// Core's bucketing secret, kept from `peers.dat` (or drawn at first start) and
+    /// written back with it.
+    key: [u8; 32],
 }
 
 impl AddrMan {
-    /// Adds an address heard from a peer (or the RPC): false if it is not routable, already
-    /// known (its time is refreshed), or the manager is full (Core `AddrMan::Add`).
-    pub fn add(&mut self, addr: &AddrV2, port: u16, services: ServiceFlags, time: i64) -> bool {
+    /// An empty manager with a fresh bucketing secret, for a node without `peers.dat`.
+    pub fn with_random_key() -> AddrMan {
+        let mut key = [0u8; 32];
+        // Without the system's random source the key stays zero: it only spreads
+        // addresses over Core's buckets, and sou keeps none.
+        let _ = getrandom::getrandom(&mut key);
+        AddrMan {
+            key,
+            ..AddrMan::default()
+        }
+    }
+
+    /// The manager a `peers.dat` describes; addresses sou would not keep (not routable)
+    /// are left out, as Core's `Add` leaves them out.
+    pub fn from_file(file: PeersFile) -> AddrMan {
+        let mut addrman = AddrMan {
+            key: file.key,
+            ..AddrMan::default()
+        };
+        for (entry, tried) in file
+            .new
+            .into_iter()
+            .map(|e| (e, false))
+            .chain(file.tried.into_iter().map(|e| (e, true)))
+        {
+            let address = &entry.address;
+            if !is_routable(&address.addr) || addrman.known.len() >= MAX_NEW {
+                continue;
+            }
+            addrman.known.insert(
+                (address.addr.clone(), address.port),
+                KnownAddress {
+                    services: address.services,
+                    time: i64::from(address.time),
+                    tried,
+                    source: entry.source,
+                    last_success: entry.last_success,
+                    attempts: entry.attempts,
+                },
+            );
+        }
+        addrman
+    }
+
+    /// What `peers.dat` holds of this manager, in a stable order.
+    pub fn to_file(&self) -> PeersFile {
+        let mut entries: Vec<(&(AddrV2, u16), &KnownAddress)> = self.known.iter().collect();
+        entries.sort_by_key(|((a, p), _)| (a.network_id(), a.to_bytes(), *p));
+        let mut file = PeersFile {
+            key: self.key,
+            new: Vec::new(),
+            tried: Vec::new(),
+        };
+        for ((addr, port), known) in entries {
+            let stored = StoredAddress {
+                address: AddrV2Message {
+                    time: u32::try_from(known.time.max(0)).unwrap_or(u32::MAX),
+                    services: known.services,
+                    addr: addr.clone(),
+                    port: *port,
+                },
+                source: known.source.clone(),
+                last_success: known.last_success,
+                attempts: known.attempts,
+            };
+            if known.tried {
+                file.tried.push(stored);
+            } else {
+                file.new.push(stored);
+            }
+        }
+        file
+    }
+
+    /// Adds an address heard from `source` (a peer, or the address itself for the RPC):
+    /// false if it is not routable, already known (its time is refreshed), or the manager
+    /// is full (Core `AddrMan::Add`).
+    pub fn add(
+        &mut self,
+        addr: &AddrV2,
+        port: u16,
+        services: ServiceFlags,
+        time: i64,
+        source: &AddrV2,
+    ) -> bool {
         if !is_routable(addr) {
             return false;
         }
@@ -86,16 +181,21 @@ impl AddrMan {
                 services,
                 time,
                 tried: false,
+                source: source.clone(),
+                last_success: 0,
+                attempts: 0,
             },
         );
         true
     }
 
-    /// Marks an address as connected to (Core `AddrMan::Good`): false if unknown.
-    pub fn good(&mut self, addr: &AddrV2, port: u16) -> bool {
+    /// Marks an address as connected to at `now` (Core `AddrMan::Good`): false if unknown.
+    pub fn good(&mut self, addr: &AddrV2, port: u16, now: i64) -> bool {
         match self.known.get_mut(&(addr.clone(), port)) {
             Some(known) => {
                 known.tried = true;
+                known.last_success = now;
+                known.attempts = 0;
                 true
             }
             None => false,
@@ -241,6 +341,7 @@ pub fn on_addrs(
         stats.addr_token_time = now;
         stats.addr_tokens = (stats.addr_tokens + elapsed * MAX_ADDR_RATE_PER_SECOND)
             .min(MAX_ADDR_PROCESSING_TOKEN_BUCKET);
+        let source = from_ip(peer.addr.ip());
         let mut addrman = shared.net.addrman();
         for (addr, port, services, time) in entries {
             if stats.addr_tokens < 1.0 {
@@ -257,7 +358,7 @@ pub fn on_addrs(
             if time > now - RELAY_MAX_AGE && short && !stats.getaddr_sent && is_routable(&addr) {
                 to_relay.push((addr.clone(), port, services, time));
             }
-            addrman.add(&addr, port, services, time);
+            addrman.add(&addr, port, services, time, &source);
         }
     }
     for (addr, port, services, time) in to_relay {
@@ -403,12 +504,17 @@ pub fn network_name(addr: &AddrV2) -> &'static str {
 
 /// An IP parsed as `addpeeraddress` takes it, in BIP155 form.
 pub fn parse_ip(text: &str) -> Option<AddrV2> {
-    match text.parse::<IpAddr>().ok()? {
-        IpAddr::V4(v4) => Some(AddrV2::Ipv4(v4)),
-        IpAddr::V6(v6) => Some(match v6.to_ipv4_mapped() {
+    Some(from_ip(text.parse::<IpAddr>().ok()?))
+}
+
+/// An IP in BIP155 form, IPv4 when mapped into IPv6.
+pub fn from_ip(ip: IpAddr) -> AddrV2 {
+    match ip {
+        IpAddr::V4(v4) => AddrV2::Ipv4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => AddrV2::Ipv4(v4),
             None => AddrV2::Ipv6(v6),
-        }),
+        },
     }
 }
 
@@ -425,17 +531,51 @@ pub fn display(addr: &AddrV2) -> String {
 mod tests {
     use super::*;
 
+    fn src() -> AddrV2 {
+        AddrV2::Ipv4(Ipv4Addr::new(5, 6, 7, 8))
+    }
+
     #[test]
     fn only_routable_addresses_are_kept_once() {
         let mut addrman = AddrMan::default();
         let services = ServiceFlags::NETWORK;
-        assert!(!addrman.add(&AddrV2::Ipv4(Ipv4Addr::LOCALHOST), 18444, services, 1));
-        assert!(!addrman.add(&AddrV2::Ipv4(Ipv4Addr::new(192, 168, 1, 1)), 1, services, 1));
-        assert!(addrman.add(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8333, services, 1));
-        assert!(!addrman.add(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8333, services, 2));
-        assert!(addrman.add(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8334, services, 1));
+        assert!(!addrman.add(
+            &AddrV2::Ipv4(Ipv4Addr::LOCALHOST),
+            18444,
+            services,
+            1,
+            &src()
+        ));
+        assert!(!addrman.add(
+            &AddrV2::Ipv4(Ipv4Addr::new(192, 168, 1, 1)),
+            1,
+            services,
+            1,
+            &src()
+        ));
+        assert!(addrman.add(
+            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
+            8333,
+            services,
+            1,
+            &src()
+        ));
+        assert!(!addrman.add(
+            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
+            8333,
+            services,
+            2,
+            &src()
+        ));
+        assert!(addrman.add(
+            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
+            8334,
+            services,
+            1,
+            &src()
+        ));
         assert_eq!(addrman.len(), 2);
-        assert!(addrman.good(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8333));
+        assert!(addrman.good(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8333, 5));
     }
 
     #[test]
@@ -448,6 +588,7 @@ mod tests {
                 8333,
                 ServiceFlags::NETWORK,
                 now,
+                &src(),
             );
         }
         addrman.add(
@@ -455,6 +596,7 @@ mod tests {
             8333,
             ServiceFlags::NETWORK,
             now - HORIZON - 1,
+            &src(),
         );
         assert_eq!(addrman.sample(1000, 23, None, now).len(), 23);
         assert_eq!(addrman.sample(5, 0, None, now).len(), 5);
@@ -464,5 +606,21 @@ mod tests {
             "the stale one is left out"
         );
         assert!(addrman.sample(1000, 0, Some(AddrV2::IPV6), now).is_empty());
+    }
+
+    #[test]
+    fn the_manager_survives_its_file() {
+        let mut addrman = AddrMan::with_random_key();
+        let now = 1_700_000_000;
+        for i in 0..10u8 {
+            let addr = AddrV2::Ipv4(Ipv4Addr::new(8, 8, i, 1));
+            addrman.add(&addr, 8333, ServiceFlags::NETWORK, now, &src());
+        }
+        addrman.good(&AddrV2::Ipv4(Ipv4Addr::new(8, 8, 3, 1)), 8333, now + 5);
+        let file = addrman.to_file();
+        assert_eq!((file.new.len(), file.tried.len()), (9, 1));
+        let again = AddrMan::from_file(file.clone());
+        assert_eq!(again.to_file(), file);
+        assert_eq!(file.tried[0].last_success, now + 5);
     }
 }

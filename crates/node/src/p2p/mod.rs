@@ -87,6 +87,8 @@ pub struct Net {
     bans: Mutex<BanMan>,
     /// Where the ban list is kept (`<datadir>/banlist.json`), once started.
     ban_file: OnceLock<std::path::PathBuf>,
+    /// Where the address manager is kept (`<datadir>/peers.dat`), once started.
+    peers_file: OnceLock<std::path::PathBuf>,
     /// False after `setnetworkactive false` (Core `fNetworkActive`).
     active: AtomicBool,
     /// `-blocksonly`: no transactions asked for, announced or accepted from peers.
@@ -124,10 +126,11 @@ impl Net {
             busy: Mutex::new(HashSet::new()),
             bans: Mutex::new(BanMan::default()),
             ban_file: OnceLock::new(),
+            peers_file: OnceLock::new(),
             active: AtomicBool::new(true),
             blocks_only: AtomicBool::new(false),
             tx_relay: Mutex::new(txrelay::TxRelay::default()),
-            addrman: Mutex::new(addrs::AddrMan::default()),
+            addrman: Mutex::new(addrs::AddrMan::with_random_key()),
             blocks_in_flight: Mutex::new(sync::InFlight::default()),
             whitelist: Mutex::new(Vec::new()),
             discouraged: Mutex::new(HashSet::new()),
@@ -306,6 +309,99 @@ impl Net {
         }
         let _ = self.ban_file.set(path);
         self.save_bans();
+    }
+
+    /// Reads `peers.dat` from `dir` and keeps its path for [`Net::save_addresses`] (Core
+    /// `LoadAddrman`): a missing file is written anew, one of a newer incompatible format
+    /// is moved to `peers.dat.bak`, and a damaged one stops the start with Core's message.
+    fn load_addresses(&self, dir: &std::path::Path) -> Result<(), String> {
+        use sou_p2p::address::peers_dat::{PeersFile, PeersFileError};
+        let path = dir.join("peers.dat");
+        let started = std::time::Instant::now();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let _ = self.peers_file.set(path.clone());
+                tracing::info!(
+                    "Creating peers.dat because the file was not found (\"{}\")",
+                    path.display()
+                );
+                self.save_addresses();
+                return Ok(());
+            }
+            Err(e) => return Err(corrupt_peers_file(&e.to_string(), &path)),
+        };
+        match PeersFile::decode(&bytes, self.magic()) {
+            Ok(file) => {
+                let addrman = addrs::AddrMan::from_file(file);
+                let count = addrman.len();
+                *self.addrman() = addrman;
+                let _ = self.peers_file.set(path);
+                tracing::info!(
+                    "Loaded {count} addresses from peers.dat {}ms",
+                    started.elapsed().as_millis()
+                );
+                Ok(())
+            }
+            Err(PeersFileError::Unsupported { .. }) => {
+                if std::fs::rename(&path, dir.join("peers.dat.bak")).is_err() {
+                    return Err("Failed to rename invalid peers.dat file. Please move or delete it and try again.".into());
+                }
+                tracing::warn!(
+                    "Creating new peers.dat because the file version was not compatible (\"{}\"). Original backed up to peers.dat.bak",
+                    path.display()
+                );
+                let _ = self.peers_file.set(path);
+                self.save_addresses();
+                Ok(())
+            }
+            // The file is left as it is, and never written over: the node does not start.
+            Err(e) => Err(corrupt_peers_file(&e.to_string(), &path)),
+        }
+    }
+
+    /// Writes the address manager to `peers.dat` through a temporary file (Core
+    /// `DumpAddresses`, every fifteen minutes and at shutdown); a failure is logged.
+    pub fn save_addresses(&self) {
+        let Some(path) = self.peers_file.get() else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let (bytes, count) = {
+            let addrman = self.addrman();
+            (addrman.to_file().encode(self.magic()), addrman.len())
+        };
+        let mut suffix = [0u8; 2];
+        let _ = getrandom::getrandom(&mut suffix);
+        let temporary = path.with_file_name(format!("peers.{}", hex::encode(suffix)));
+        let written = std::fs::File::create(&temporary)
+            .and_then(|mut file| {
+                std::io::Write::write_all(&mut file, &bytes)?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&temporary, path));
+        match written {
+            Ok(()) => tracing::debug!(
+                target: "net",
+                "Flushed {count} addresses to peers.dat {}ms",
+                started.elapsed().as_millis()
+            ),
+            Err(e) => {
+                let _ = std::fs::remove_file(&temporary);
+                tracing::error!("Failed to write {}: {e}", path.display());
+            }
+        }
+    }
+
+    /// Saves the addresses every fifteen minutes (Core's `DUMP_PEERS_INTERVAL`), so a
+    /// crash loses little.
+    async fn save_addresses_periodically(shared: Arc<Shared>) {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            shared.net.save_addresses();
+        }
     }
 
     /// True when `ip` is banned now.
@@ -496,6 +592,7 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     let bantime = config.get_int("bantime", banman::DEFAULT_BANTIME);
     net.bans().set_default_bantime(bantime);
     if let Some(dir) = config.datadir_net() {
+        net.load_addresses(&dir)?;
         net.load_bans(&dir);
     }
     net.blocks_only
@@ -512,7 +609,16 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
         net.set_network_active(false);
     }
     tokio::spawn(Net::keep_manual_connections(shared.clone()));
+    tokio::spawn(Net::save_addresses_periodically(shared.clone()));
     Ok(())
+}
+
+/// Core's `LoadAddrman` message for a `peers.dat` it cannot read.
+fn corrupt_peers_file(reason: &str, path: &std::path::Path) -> String {
+    format!(
+        "Invalid or corrupt peers.dat ({reason}). If you believe this is a bug, please report it to https://github.com/bitcoin/bitcoin/issues. As a workaround, you can move the file (\"{}\") out of the way (rename, move, or delete) to have a new one created on the next start.",
+        path.display()
+    )
 }
 
 /// The current UNIX time in seconds.

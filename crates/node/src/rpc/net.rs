@@ -346,9 +346,10 @@ pub fn addpeeraddress(shared: &Shared, p: &[Value]) -> Result<Value, RpcError> {
     let mut addrman = shared.net.addrman();
     let mut out = Map::new();
     let mut success = false;
-    if addrman.add(&addr, port, services, crate::p2p::unix_now()) {
+    let now = crate::p2p::unix_now();
+    if addrman.add(&addr, port, services, now, &addr) {
         success = true;
-        if tried && !addrman.good(&addr, port) {
+        if tried && !addrman.good(&addr, port, now) {
             success = false;
             out.insert("error".into(), "failed-adding-to-tried".into());
         }

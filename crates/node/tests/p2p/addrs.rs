@@ -200,3 +200,129 @@ fn addconnection_opens_the_kinds_core_tests_use() {
     a.stop();
     b.stop();
 }
+
+/// Adds `count` addresses from `first` on, each in its own group (an IPv4 /16, an IPv6
+/// /32), every third one also marked tried, through `call`. Core may refuse one whose
+/// place in its buckets is taken (rarely: few addresses over 65,536 places); sou keeps
+/// no buckets and takes them all.
+fn add_addresses(call: Call<'_>, first: u8, count: u8) {
+    for i in first..first + count {
+        let address = if i % 4 == 3 {
+            format!("2a01:{i:x}00::1")
+        } else {
+            format!("{}.{i}.1.1", 20 + i % 50)
+        };
+        let tried = i % 3 == 0;
+        let answer = call(
+            "addpeeraddress",
+            json!([address, 8000 + u16::from(i), tried]),
+        )
+        .unwrap();
+        assert_eq!(answer, json!({"success": true}), "{address}");
+    }
+}
+
+/// Every known address with its fields, in a stable order.
+fn known(call: Call<'_>) -> Vec<Value> {
+    let mut list = call("getnodeaddresses", json!([0])).unwrap();
+    let list = list.as_array_mut().unwrap();
+    list.sort_by_key(|e| (e["address"].to_string(), e["port"].as_u64()));
+    list.clone()
+}
+
+#[test]
+fn peers_dat_keeps_the_addresses_across_restarts() {
+    let mut node = TestNode::start(&[]);
+    let call: Call<'_> = &|m, p| node.call(m, p).map_err(|e| (e.code, e.message));
+    add_addresses(call, 1, 30);
+    let before = known(call);
+    assert_eq!(before.len(), 30);
+    node.stop();
+    let path = node.datadir.join("regtest").join("peers.dat");
+    let bytes = std::fs::read(&path).unwrap();
+    node.restart(&[]);
+    assert_eq!(
+        known(&|m, p| node.call(m, p).map_err(|e| (e.code, e.message))),
+        before
+    );
+    assert!(node
+        .debug_log()
+        .contains("Loaded 30 addresses from peers.dat"));
+    node.stop();
+
+    // A damaged file stops the start, with Core's message.
+    let mut damaged = bytes;
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    std::fs::write(&path, &damaged).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_soud"))
+        .args(&node.args)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Error: Invalid or corrupt peers.dat (Checksum mismatch, data corrupted). If you believe this is a bug"),
+        "{stderr}"
+    );
+
+    // A file of a newer format is set aside and the node starts afresh.
+    let mut newer = damaged;
+    newer[4] = 9;
+    newer[5] = 32 + 9;
+    std::fs::write(&path, &newer).unwrap();
+    node.restart(&[]);
+    assert!(known(&|m, p| node.call(m, p).map_err(|e| (e.code, e.message))).is_empty());
+    assert_eq!(
+        std::fs::read(path.with_file_name("peers.dat.bak")).unwrap(),
+        newer
+    );
+    node.stop();
+}
+
+#[test]
+fn peers_dat_moves_between_sou_and_bitcoind() {
+    // `-debug=addrman`: Core logs how many addresses it dropped reading a file.
+    let Some(mut core) = Bitcoind::start_from_env_with(&["-debug=addrman"]) else {
+        return;
+    };
+    // Core writes, sou reads.
+    add_addresses(
+        &|m, p| core.call(m, p).map_err(|e| (e.code, e.message)),
+        1,
+        40,
+    );
+    let core_list = known(&|m, p| core.call(m, p).map_err(|e| (e.code, e.message)));
+    core.stop();
+    let core_file = core.datadir().join("regtest").join("peers.dat");
+    let datadir = crate::support::fresh_datadir("peers-dat");
+    std::fs::create_dir_all(datadir.join("regtest")).unwrap();
+    std::fs::copy(&core_file, datadir.join("regtest").join("peers.dat")).unwrap();
+    let mut node = TestNode::start_in(&datadir, &[]);
+    let call: Call<'_> = &|m, p| node.call(m, p).map_err(|e| (e.code, e.message));
+    assert_eq!(known(call), core_list);
+
+    // sou adds its own and writes, Core reads.
+    add_addresses(call, 100, 40);
+    let sou_list = known(call);
+    assert_eq!(sou_list.len(), core_list.len() + 40);
+    node.stop();
+    std::fs::copy(datadir.join("regtest").join("peers.dat"), &core_file).unwrap();
+    core.restart();
+    // Core places every address by its own key; one whose place is taken is dropped
+    // and counted in its log (a few percent of runs lose one).
+    let core_list = known(&|m, p| core.call(m, p).map_err(|e| (e.code, e.message)));
+    let log = std::fs::read_to_string(core.datadir().join("regtest").join("debug.log")).unwrap();
+    let lost: usize = log
+        .lines()
+        .filter_map(|line| line.split("addrman lost ").nth(1))
+        .map(|rest| {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            words[0].parse::<usize>().unwrap() + words[3].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert!(core_list.iter().all(|entry| sou_list.contains(entry)));
+    assert_eq!(core_list.len() + lost, sou_list.len(), "{lost} lost");
+    assert!(log.contains("re-bucketing addrman entries from disk"));
+    core.stop();
+}

@@ -17,6 +17,8 @@ pub struct Bitcoind {
     datadir: PathBuf,
     rpc_port: u16,
     auth: String,
+    binary: PathBuf,
+    args: Vec<String>,
 }
 
 impl Bitcoind {
@@ -49,34 +51,53 @@ impl Bitcoind {
         let rpc_port = super::free_port();
         let p2p_port = super::free_port();
         let password = hex::encode(sha256(format!("{:?}", Instant::now()).as_bytes()));
-        let stderr = std::fs::File::create(datadir.join("stderr.txt")).unwrap();
-        let child = Command::new(binary)
-            .args([
-                "-regtest".to_string(),
-                format!("-datadir={}", datadir.display()),
-                format!("-rpcport={rpc_port}"),
-                format!("-port={p2p_port}"),
-                "-listen=0".to_string(),
-                "-rpcbind=127.0.0.1".to_string(),
-                "-rpcallowip=127.0.0.1".to_string(),
-                "-rpcuser=sou".to_string(),
-                format!("-rpcpassword={password}"),
-                "-printtoconsole=0".to_string(),
-            ])
-            .args(extra)
+        let mut args = vec![
+            "-regtest".to_string(),
+            format!("-datadir={}", datadir.display()),
+            format!("-rpcport={rpc_port}"),
+            format!("-port={p2p_port}"),
+            "-listen=0".to_string(),
+            "-rpcbind=127.0.0.1".to_string(),
+            "-rpcallowip=127.0.0.1".to_string(),
+            "-rpcuser=sou".to_string(),
+            format!("-rpcpassword={password}"),
+            "-printtoconsole=0".to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let mut node = Bitcoind {
+            child: None,
+            datadir,
+            rpc_port,
+            auth: format!("sou:{password}"),
+            binary: binary.to_path_buf(),
+            args,
+        };
+        node.spawn();
+        node
+    }
+
+    /// The data directory (`-datadir`).
+    pub fn datadir(&self) -> &Path {
+        &self.datadir
+    }
+
+    /// Starts the node again after [`Bitcoind::stop`], on the same data directory.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "stop the node first");
+        self.spawn();
+    }
+
+    fn spawn(&mut self) {
+        let stderr = std::fs::File::create(self.datadir.join("stderr.txt")).unwrap();
+        let child = Command::new(&self.binary)
+            .args(&self.args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
             .spawn()
-            .unwrap_or_else(|e| panic!("{} does not start: {e}", binary.display()));
-        let mut node = Bitcoind {
-            child: Some(child),
-            datadir,
-            rpc_port,
-            auth: format!("sou:{password}"),
-        };
-        node.wait_for_rpc();
-        node
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", self.binary.display()));
+        self.child = Some(child);
+        self.wait_for_rpc();
     }
 
     fn wait_for_rpc(&mut self) {

@@ -14,6 +14,7 @@
 //! `SetNetFromBIP155Network` (src/netaddress.h, .cpp), `CAddress` (src/protocol.h),
 //! `MAX_ADDR_TO_SEND` (src/net_processing.cpp).
 
+pub mod peers_dat;
 mod v2;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
