@@ -148,7 +148,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("assumevalid", NONE, Options, Implemented),
     opt("blockfilterindex", NONE, Options, Implemented),
     opt("blocknotify", NONE, Options, Implemented),
-    opt("blockreconstructionextratxn", NONE, Options, Ignored),
+    opt("blockreconstructionextratxn", NONE, Options, Implemented),
     opt("blocksdir", NONE, Options, Ignored),
     opt("blocksonly", NONE, Options, Implemented),
     opt("blocksxor", NONE, Options, Ignored),

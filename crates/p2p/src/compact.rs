@@ -176,6 +176,13 @@ impl ReconstructionError {
     }
 }
 
+/// What offering a candidate did to its slot.
+enum Offer {
+    Nothing,
+    Filled,
+    Emptied,
+}
+
 /// A block being rebuilt from a compact block (Core `PartiallyDownloadedBlock`).
 #[derive(Debug, Clone)]
 pub struct PartialBlock {
@@ -188,18 +195,36 @@ pub struct PartialBlock {
     by_short_id: HashMap<u64, usize>,
     /// The wtxid each slot was filled with, to tell a second match from a duplicate.
     filled_by: HashMap<usize, Wtxid>,
+    /// How many of `found` came from the extra transactions (Core's "at least": a
+    /// second match found there takes one off, whichever source filled the slot).
+    from_extra: usize,
 }
 
 impl PartialBlock {
     /// Lays out `compact`'s transactions and fills what `candidates` (mempool
-    /// transactions, recent ones, by wtxid) provide (Core `InitData`). A short id matched
-    /// by two different candidates is left empty, to be asked for.
+    /// transactions, by wtxid) provide (Core `InitData`). A short id matched by two
+    /// different candidates is left empty, to be asked for.
     pub fn new<I>(
         compact: &HeaderAndShortIds,
         candidates: I,
     ) -> Result<PartialBlock, ReconstructionError>
     where
         I: IntoIterator<Item = (Wtxid, Arc<Transaction>)>,
+    {
+        PartialBlock::with_extra(compact, candidates, std::iter::empty())
+    }
+
+    /// [`PartialBlock::new`], then the `extra` transactions a node keeps for this
+    /// purpose (Core's `vExtraTxnForCompact`: recent orphans, refused and replaced
+    /// transactions, which a miner may have seen and kept), searched after the pool.
+    pub fn with_extra<I, J>(
+        compact: &HeaderAndShortIds,
+        candidates: I,
+        extra: J,
+    ) -> Result<PartialBlock, ReconstructionError>
+    where
+        I: IntoIterator<Item = (Wtxid, Arc<Transaction>)>,
+        J: IntoIterator<Item = (Wtxid, Arc<Transaction>)>,
     {
         if compact.header().bits.to_consensus() == 0 {
             return Err(ReconstructionError::NullHeader);
@@ -246,6 +271,7 @@ impl PartialBlock {
             found: 0,
             by_short_id,
             filled_by: HashMap::new(),
+            from_extra: 0,
         };
         let key = compact.short_id_key();
         for (wtxid, tx) in candidates {
@@ -256,15 +282,25 @@ impl PartialBlock {
             }
             partial.offer(key.short_id(&wtxid).to_u64(), wtxid, tx);
         }
+        for (wtxid, tx) in extra {
+            if partial.found == partial.by_short_id.len() {
+                break;
+            }
+            match partial.offer(key.short_id(&wtxid).to_u64(), wtxid, tx) {
+                Offer::Filled => partial.from_extra += 1,
+                Offer::Emptied => partial.from_extra = partial.from_extra.saturating_sub(1),
+                Offer::Nothing => {}
+            }
+        }
         Ok(partial)
     }
 
     /// Puts a candidate whose short id is `id` in its slot, if the block has one; a
     /// second candidate for the same slot empties it (Core: "If we find two mempool txn
     /// that match the short id, just request it").
-    fn offer(&mut self, id: u64, wtxid: Wtxid, tx: Arc<Transaction>) {
+    fn offer(&mut self, id: u64, wtxid: Wtxid, tx: Arc<Transaction>) -> Offer {
         let Some(&slot) = self.by_short_id.get(&id) else {
-            return;
+            return Offer::Nothing;
         };
         match self.filled_by.get(&slot) {
             None => {
@@ -273,16 +309,17 @@ impl PartialBlock {
                     *s = Some(tx);
                 }
                 self.found += 1;
+                Offer::Filled
             }
             // The same transaction offered twice (pool and recent ones): no conflict.
-            Some(first) if *first == wtxid => {}
-            Some(_) => {
-                if let Some(s) = self.slots.get_mut(slot) {
-                    if s.take().is_some() {
-                        self.found -= 1;
-                    }
+            Some(first) if *first == wtxid => Offer::Nothing,
+            Some(_) => match self.slots.get_mut(slot).and_then(Option::take) {
+                Some(_) => {
+                    self.found -= 1;
+                    Offer::Emptied
                 }
-            }
+                None => Offer::Nothing,
+            },
         }
     }
 
@@ -309,9 +346,14 @@ impl PartialBlock {
         self.prefilled
     }
 
-    /// How many transactions the candidates provided.
+    /// How many transactions the candidates provided (the pool and the extra ones).
     pub fn found_count(&self) -> usize {
         self.found
+    }
+
+    /// How many of those at least came from the extra transactions.
+    pub fn extra_count(&self) -> usize {
+        self.from_extra
     }
 
     /// The block, with `missing` in the empty slots in order (Core `FillBlock`); checked
@@ -526,6 +568,21 @@ mod tests {
         let full = partial
             .fill(vec![block.txdata[1].clone(), block.txdata[3].clone()], true)
             .unwrap();
+        assert_eq!(full, block);
+    }
+
+    #[test]
+    fn extra_transactions_fill_what_the_pool_lacks() {
+        // Core ReceiveWithExtraTransactions: one from the pool, one from the extra
+        // ones, one still missing; a duplicate across both counts once.
+        let block = block(3);
+        let compact = HeaderAndShortIds::from_block(&block, 7).unwrap();
+        let pool = pool_of(&block.txdata[2..3]);
+        let extra = pool_of(&[block.txdata[1].clone(), block.txdata[2].clone()]);
+        let partial = PartialBlock::with_extra(&compact, pool, extra).unwrap();
+        assert_eq!(partial.missing(), vec![3]);
+        assert_eq!((partial.found_count(), partial.extra_count()), (2, 1));
+        let full = partial.fill(vec![block.txdata[3].clone()], true).unwrap();
         assert_eq!(full, block);
     }
 

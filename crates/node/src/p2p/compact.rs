@@ -18,8 +18,10 @@
 //! blocks, and treats a request for transactions a block does not have as Core does:
 //! misbehaviour ("getblocktxn with out-of-bounds tx indices").
 //!
-//! Differences from Core: only the mempool is searched (not Core's extra pool of recent
-//! orphans and replaced transactions); a compact block waiting for `blocktxn` is not timed
+//! The pool is searched first, then the transactions kept aside for this purpose
+//! (recent orphans, refused and replaced transactions: see `txrelay`).
+//!
+//! Differences from Core: a compact block waiting for `blocktxn` is not timed
 //! out on its own (the full block can still come from another peer); at most one
 //! compact block is rebuilt per peer at a time; high-bandwidth announcements are sent once
 //! a block is connected, not right after its proof of work is checked
@@ -424,6 +426,8 @@ pub fn on_cmpctblock(
     let header = *compact.header();
     let hash = header.block_hash();
     let requested = state.is_in_flight(&hash);
+    // Taken before the node's lock, which `on_tx` never holds while it holds this one.
+    let extra = shared.net.tx_relay().extra();
     let next = {
         let mut node = shared.node();
         if node.chain().entry(&header.prev_blockhash).is_none() {
@@ -439,7 +443,7 @@ pub fn on_cmpctblock(
                     e.reject_reason()
                 )),
                 Err(_) => Next::Nothing,
-                Ok(_) => decide(&node, peer, &compact, requested, high_bandwidth_to),
+                Ok(_) => decide(&node, peer, &compact, requested, high_bandwidth_to, extra),
             }
         }
     };
@@ -512,6 +516,7 @@ fn decide(
     compact: &HeaderAndShortIds,
     requested: bool,
     high_bandwidth_to: bool,
+    extra: Vec<(sou_primitives::Wtxid, Arc<sou_primitives::Transaction>)>,
 ) -> Next {
     let hash = compact.header().block_hash();
     let chain = node.chain();
@@ -547,7 +552,7 @@ fn decide(
         .mempool()
         .entries()
         .map(|e| (e.wtxid, Arc::clone(&e.tx)));
-    let partial = match PartialBlock::new(compact, pool) {
+    let partial = match PartialBlock::with_extra(compact, pool, extra) {
         Ok(partial) => partial,
         Err(e) if e.is_peer_fault() => {
             return Next::Misbehaving(format!("invalid compact block ({e})"));
@@ -559,16 +564,18 @@ fn decide(
     };
     tracing::debug!(
         target: "cmpctblock",
-        "Initialized PartiallyDownloadedBlock for block {hash} using a cmpctblock of {} txn, {} prefilled, {} from mempool",
-        compact.block_tx_count(),
-        partial.prefilled_count(),
-        partial.found_count()
+        "Initialized PartiallyDownloadedBlock for block {hash} using a cmpctblock of {} bytes",
+        NetworkMessage::CmpctBlock(compact.clone()).encode_payload().len()
     );
     if partial.missing().is_empty() {
-        let (prefilled, found) = (partial.prefilled_count(), partial.found_count());
+        let (prefilled, found, extra) = (
+            partial.prefilled_count(),
+            partial.found_count(),
+            partial.extra_count(),
+        );
         return match partial.fill(Vec::new(), segwit_after(node, &entry.header.prev_blockhash)) {
             Ok(block) => {
-                tracing::debug!(target: "cmpctblock", "Successfully reconstructed block {hash} with {prefilled} txn prefilled, {found} txn from mempool (incl at least 0 from extra pool) and 0 txn (0 bytes) requested");
+                tracing::debug!(target: "cmpctblock", "Successfully reconstructed block {hash} with {prefilled} txn prefilled, {found} txn from mempool (incl at least {extra} from extra pool) and 0 txn (0 bytes) requested");
                 Next::Block(block)
             }
             Err(e) => {
@@ -605,14 +612,28 @@ pub fn on_blocktxn(
         return Ok(());
     };
     let segwit = segwit_after(&shared.node(), &partial.header().prev_blockhash);
-    let (prefilled, found, asked) = (
+    let (prefilled, found, extra) = (
         partial.prefilled_count(),
         partial.found_count(),
-        answer.transactions.len(),
+        partial.extra_count(),
     );
+    let asked = answer.transactions.len();
+    let asked_bytes: usize = answer.transactions.iter().map(|tx| tx.total_size()).sum();
+    let required: Vec<sou_primitives::Txid> = if asked < 5 {
+        answer
+            .transactions
+            .iter()
+            .map(|tx| tx.compute_txid())
+            .collect()
+    } else {
+        Vec::new()
+    };
     match partial.fill(answer.transactions, segwit) {
         Ok(block) => {
-            tracing::debug!(target: "cmpctblock", "Successfully reconstructed block {hash} with {prefilled} txn prefilled, {found} txn from mempool (incl at least 0 from extra pool) and {asked} txn requested");
+            tracing::debug!(target: "cmpctblock", "Successfully reconstructed block {hash} with {prefilled} txn prefilled, {found} txn from mempool (incl at least {extra} from extra pool) and {asked} txn ({asked_bytes} bytes) requested");
+            for txid in required {
+                tracing::debug!(target: "cmpctblock", "Reconstructed block {hash} required tx {txid}");
+            }
             sync::on_block_via(shared, peer, state, block, true)
         }
         Err(e) if e.is_peer_fault() => {

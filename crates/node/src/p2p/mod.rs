@@ -597,6 +597,13 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     }
     net.blocks_only
         .store(config.get_bool("blocksonly", false), Ordering::Relaxed);
+    let extra = config.get_int(
+        "blockreconstructionextratxn",
+        txrelay::DEFAULT_EXTRA_TXN as i64,
+    );
+    // Core clamps it to 0..=u32::MAX.
+    let extra = usize::try_from(extra.clamp(0, i64::from(u32::MAX))).unwrap_or(0);
+    net.tx_relay().set_extra_max(extra);
     let whitelist = config
         .get_all("whitelist")
         .iter()

@@ -14,6 +14,11 @@
 //! A transaction the pool refused is remembered until the next block, so that it is not
 //! downloaded again from every peer announcing it (Core's `m_lazy_recent_rejects`).
 //!
+//! The last [`DEFAULT_EXTRA_TXN`] transactions a peer sent that did not stay in the pool
+//! (refused the first time, orphans, or replaced by a peer's replacement) are kept aside
+//! (`-blockreconstructionextratxn`): a miner may have taken one of them, and a compact
+//! block then rebuilds without asking for it (Core's `vExtraTxnForCompact`).
+//!
 //! sou announces at once where Core waits a random few seconds to blur where a
 //! transaction came from (its "trickle"); on a regtest network of a few nodes speed reads
 //! better than privacy.
@@ -47,6 +52,13 @@ const MAX_PEER_TX_ANNOUNCEMENTS: usize = 5_000;
 /// Most items in one `getdata` (Core `MAX_GETDATA_SZ`).
 const MAX_GETDATA_SZ: usize = 1_000;
 
+/// Transactions kept aside for compact blocks (Core
+/// `DEFAULT_BLOCK_RECONSTRUCTION_EXTRA_TXN`).
+pub const DEFAULT_EXTRA_TXN: usize = 100;
+/// A transaction this large is not kept aside (Core's bound on its memory use, here on
+/// its serialised size).
+const MAX_EXTRA_TX_SIZE: usize = 100_000;
+
 /// An orphan: the transaction, who sent it, and until when it is kept.
 #[derive(Debug)]
 struct Orphan {
@@ -56,7 +68,7 @@ struct Orphan {
 }
 
 /// The relay's memory: orphans, recent refusals, and what each peer is known to have.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TxRelay {
     orphans: HashMap<Wtxid, Orphan>,
     orphan_order: VecDeque<Wtxid>,
@@ -64,9 +76,54 @@ pub struct TxRelay {
     known: HashMap<u64, HashSet<[u8; 32]>>,
     /// What each peer was asked for and has not sent yet.
     requested: HashMap<u64, HashSet<[u8; 32]>>,
+    /// Recent transactions that did not stay in the pool, oldest first, for compact
+    /// blocks.
+    extra: VecDeque<(Wtxid, Arc<Transaction>)>,
+    /// How many `extra` keeps (`-blockreconstructionextratxn`).
+    extra_max: usize,
+}
+
+impl Default for TxRelay {
+    fn default() -> TxRelay {
+        TxRelay {
+            orphans: HashMap::new(),
+            orphan_order: VecDeque::new(),
+            recent_rejects: HashSet::new(),
+            known: HashMap::new(),
+            requested: HashMap::new(),
+            extra: VecDeque::new(),
+            extra_max: DEFAULT_EXTRA_TXN,
+        }
+    }
 }
 
 impl TxRelay {
+    /// Sets how many transactions are kept aside for compact blocks
+    /// (`-blockreconstructionextratxn`; 0 keeps none).
+    pub fn set_extra_max(&mut self, max: usize) {
+        self.extra_max = max;
+        while self.extra.len() > max {
+            self.extra.pop_front();
+        }
+    }
+
+    /// Keeps `tx` aside for compact blocks, forgetting the oldest beyond the limit (Core
+    /// `AddToCompactExtraTransactions`).
+    pub fn add_extra(&mut self, tx: Arc<Transaction>) {
+        if self.extra_max == 0 || tx.total_size() >= MAX_EXTRA_TX_SIZE {
+            return;
+        }
+        if self.extra.len() >= self.extra_max {
+            self.extra.pop_front();
+        }
+        self.extra.push_back((tx.compute_wtxid(), tx));
+    }
+
+    /// The transactions kept aside, oldest first.
+    pub fn extra(&self) -> Vec<(Wtxid, Arc<Transaction>)> {
+        self.extra.iter().cloned().collect()
+    }
+
     /// Forgets the refusals: a new block may make them valid (Core resets its filter when
     /// the tip changes).
     pub fn tip_changed(&mut self) {
@@ -305,7 +362,10 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
         }
     }
     let mut todo: VecDeque<(Arc<Transaction>, u64)> = VecDeque::from([(Arc::new(tx), peer.id)]);
+    // The first is new; the others are orphans tried again (Core's `first_time_failure`).
+    let mut first_time = true;
     while let Some((tx, from)) = todo.pop_front() {
+        let first = std::mem::take(&mut first_time);
         let txid = tx.compute_txid();
         let wtxid = tx.compute_wtxid();
         let (result, now) = {
@@ -318,6 +378,12 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
             node.log_from_peer(&result, from);
             (result, now)
         };
+        if let sou_mempool::pool::TxOutcome::Valid { replaced, .. } = &result.outcome {
+            let mut relay = shared.net.tx_relay();
+            for old in replaced {
+                relay.add_extra(Arc::clone(old));
+            }
+        }
         if result.is_valid() {
             shared.live.mempool_changed();
             shared.live.tx_from_peer(from, &txid);
@@ -343,6 +409,9 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
                 parents
             };
             let mut relay = shared.net.tx_relay();
+            if first && !relay.orphans.contains_key(&wtxid) {
+                relay.add_extra(Arc::clone(&tx));
+            }
             // A parent refused already will not come: neither will this one enter.
             if parents
                 .iter()
@@ -362,7 +431,11 @@ pub fn on_tx(shared: &Arc<Shared>, peer: &Arc<Peer>, tx: Transaction) -> Result<
                 }
             }
         } else {
-            shared.net.tx_relay().reject(*wtxid.as_byte_array());
+            let mut relay = shared.net.tx_relay();
+            if first {
+                relay.add_extra(Arc::clone(&tx));
+            }
+            relay.reject(*wtxid.as_byte_array());
         }
     }
     Ok(())
@@ -420,4 +493,43 @@ pub fn on_mempool(peer: &Peer) -> Result<(), Disconnect> {
         "mempool request with bloom filters disabled, peer={}",
         peer.id
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sou_primitives::{OutPoint, Script, TxIn, TxOut};
+
+    fn tx(n: u32) -> Arc<Transaction> {
+        Arc::new(Transaction {
+            version: 2,
+            input: vec![TxIn {
+                previous_output: OutPoint::new(Txid::from_byte_array([1; 32]), n),
+                script_sig: Script::new(),
+                sequence: 0,
+                witness: Witness::new(),
+            }],
+            output: vec![TxOut {
+                value: Amount::from_sat(1),
+                script_pubkey: Script::new(),
+            }],
+            lock_time: 0,
+        })
+    }
+
+    #[test]
+    fn the_extra_transactions_keep_the_last_ones() {
+        let mut relay = TxRelay::default();
+        for n in 0..150 {
+            relay.add_extra(tx(n));
+        }
+        let kept = relay.extra();
+        assert_eq!(kept.len(), DEFAULT_EXTRA_TXN);
+        assert_eq!(kept[0].1, tx(50), "the oldest forgotten first");
+        relay.set_extra_max(3);
+        assert_eq!(relay.extra()[0].1, tx(147));
+        relay.set_extra_max(0);
+        relay.add_extra(tx(1));
+        assert!(relay.extra().is_empty());
+    }
 }

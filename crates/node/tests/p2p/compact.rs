@@ -160,8 +160,54 @@ fn transactions_the_receiver_lacks_are_asked_with_getblocktxn() {
     assert!(counted(&served, "bytesrecv_per_msg", "getblocktxn") > 0);
     assert!(counted(&served, "bytessent_per_msg", "blocktxn") > 0);
     assert!(b.debug_log().contains(&format!(
-        "Successfully reconstructed block {hash} with 1 txn prefilled, 1 txn from mempool (incl at least 0 from extra pool) and 1 txn requested"
+        "Successfully reconstructed block {hash} with 1 txn prefilled, 1 txn from mempool (incl at least 0 from extra pool) and 1 txn ({} bytes) requested",
+        unknown.total_size()
     )));
+    a.stop();
+    b.stop();
+}
+
+#[test]
+fn a_replaced_transaction_kept_aside_rebuilds_a_block_that_mined_it() {
+    let (mut a, mut b) = pair();
+    let rpc_a = |m: &str, p: Value| a.rpc(m, p);
+    let rpc_b = |m: &str, p: Value| b.rpc(m, p);
+    let original = pay_into_both(&rpc_a, &rpc_b, 1..2).remove(0);
+    // A replacement paying more reaches B from A: B keeps the original aside.
+    let (coin, value) = coinbase_coin(&rpc_a, 1);
+    let replacement = spend(coin, value, Amount::from_sat(5_000));
+    a.rpc("sendrawtransaction", json!([hex_of(&replacement)]));
+    wait_until("the replacement in B's pool", || {
+        in_pool(&rpc_b, &replacement.compute_txid())
+    });
+    assert!(!in_pool(&rpc_b, &original.compute_txid()));
+    // A miner that never saw the replacement mines the original.
+    let before = first_peer(&rpc_b);
+    let mined = a.rpc(
+        "generateblock",
+        json!([anyone_address(), [hex_of(&original)]]),
+    );
+    let hash = mined["hash"].as_str().unwrap().to_string();
+    wait_until("B to have A's block", || {
+        b.rpc("getbestblockhash", json!([])) == json!(hash)
+    });
+    let after = first_peer(&rpc_b);
+    assert!(
+        counted(&after, "bytesrecv_per_msg", "cmpctblock")
+            > counted(&before, "bytesrecv_per_msg", "cmpctblock")
+    );
+    assert_eq!(
+        counted(&after, "bytessent_per_msg", "getblocktxn"),
+        counted(&before, "bytessent_per_msg", "getblocktxn"),
+        "no round trip"
+    );
+    assert!(b.debug_log().contains(&format!(
+        "Successfully reconstructed block {hash} with 1 txn prefilled, 1 txn from mempool (incl at least 1 from extra pool) and 0 txn (0 bytes) requested"
+    )));
+    assert!(
+        !in_pool(&rpc_b, &replacement.compute_txid()),
+        "its conflict left"
+    );
     a.stop();
     b.stop();
 }
