@@ -126,6 +126,22 @@ pub struct Node {
     active_view: std::cell::RefCell<Option<std::sync::Arc<pool::ActiveChain>>>,
     /// The loaded wallets, told of every move of the tip (see `crate::wallet::chain`).
     pub(crate) wallets: crate::wallet::WalletManager,
+    /// Told of each new block that extends the tip once checked, before it is connected.
+    pow_valid_hook: Option<PowValidHook>,
+}
+
+/// What [`Node::set_pow_valid_hook`] takes: the chain state (the tip still the block's
+/// parent), the block and its hash.
+pub type PowValidFn = dyn Fn(&Chainstate<DiskStore>, &Block, &BlockHash) + Send + Sync;
+
+/// The hook, shareable and printable.
+#[derive(Clone)]
+struct PowValidHook(std::sync::Arc<PowValidFn>);
+
+impl std::fmt::Debug for PowValidHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PowValidHook")
+    }
 }
 
 fn unix_now() -> i64 {
@@ -192,6 +208,7 @@ impl Node {
             invalidating: false,
             announcements: Vec::new(),
             wallets: crate::wallet::WalletManager::default(),
+            pow_valid_hook: None,
         };
         if !records.is_empty() {
             tracing::info!(
@@ -307,7 +324,17 @@ impl Node {
             return Ok(BlockVerdict::Duplicate);
         }
         let started = Instant::now();
-        let result = self.chain.process_block(block);
+        // Core signals `NewPoWValidBlock` only for a block on the tip, out of initial
+        // download: the relay of a new block, not of a catch-up.
+        let hook = self
+            .pow_valid_hook
+            .clone()
+            .filter(|_| !self.is_initial_block_download());
+        let result = self.chain.process_block_with(block, |chain, block, hash| {
+            if let Some(hook) = hook.filter(|_| chain.tip() == block.header.prev_blockhash) {
+                (hook.0)(chain, block, hash);
+            }
+        });
         self.note_header(&hash);
         match result {
             Ok(outcome) => {
@@ -328,6 +355,14 @@ impl Node {
             }
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// Sets what to call with each new block that builds on the tip, once its proof of
+    /// work and contents are checked and before it is connected (Core's
+    /// `NewPoWValidBlock`), out of initial download: the peer-to-peer layer sends it on
+    /// to its high-bandwidth compact-block peers from there.
+    pub fn set_pow_valid_hook(&mut self, hook: std::sync::Arc<PowValidFn>) {
+        self.pow_valid_hook = Some(PowValidHook(hook));
     }
 
     /// Takes in a header alone (`submitheader`, Core `ProcessNewBlockHeaders`).

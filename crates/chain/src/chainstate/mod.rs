@@ -376,10 +376,22 @@ impl<S: ChainStore> Chainstate<S> {
     /// away; a block that fails while being connected is reported in
     /// [`ProcessOutcome::invalid`], and the chain stays on the best valid branch.
     pub fn process_block(&mut self, block: Block) -> Result<ProcessOutcome, ChainError<S::Error>> {
-        let hash = self.accept_block(&block)?;
-        if hash.is_none() {
+        self.process_block_with(block, |_, _, _| {})
+    }
+
+    /// [`Chainstate::process_block`], calling `accepted` with the chain state, the block
+    /// and its hash once a new block passed its checks and was kept, before it is
+    /// connected: the moment Core signals `NewPoWValidBlock`, when a node may relay a
+    /// block whose proof of work and contents are checked but whose spends are not yet.
+    pub fn process_block_with(
+        &mut self,
+        block: Block,
+        accepted: impl FnOnce(&Self, &Block, &BlockHash),
+    ) -> Result<ProcessOutcome, ChainError<S::Error>> {
+        let Some(hash) = self.accept_block(&block)? else {
             return Ok(ProcessOutcome::at(self.tip()));
-        }
+        };
+        accepted(self, &block, &hash);
         self.activate_best_chain()
     }
 

@@ -21,11 +21,13 @@
 //! The pool is searched first, then the transactions kept aside for this purpose
 //! (recent orphans, refused and replaced transactions: see `txrelay`).
 //!
+//! A high-bandwidth peer gets a new block on our tip as soon as its proof of work and
+//! contents are checked, before it is connected (Core's `NewPoWValidBlock`): each hop
+//! adds a check of the header and merkle root, not a whole validation.
+//!
 //! Differences from Core: a compact block waiting for `blocktxn` is not timed
 //! out on its own (the full block can still come from another peer); at most one
-//! compact block is rebuilt per peer at a time; high-bandwidth announcements are sent once
-//! a block is connected, not right after its proof of work is checked
-//! (`NewPoWValidBlock`).
+//! compact block is rebuilt per peer at a time.
 //!
 //! References: BIP152; Core `PeerManagerImpl::ProcessMessage` (`sendcmpct`, `cmpctblock`,
 //! `getblocktxn`, `blocktxn`), `ProcessCompactBlockTxns`, `SendBlockTransactions`,
@@ -80,6 +82,9 @@ pub struct CompactRelay {
     /// Peers we asked for high-bandwidth announcements, the one that gave us a block
     /// first most recently last (Core `lNodesAnnouncingHeaderAndIDs`).
     announcing: VecDeque<u64>,
+    /// The height of the last block relayed before being connected (Core
+    /// `m_highest_fast_announce`): once per height.
+    highest_fast_announce: u32,
 }
 
 impl CompactRelay {
@@ -209,6 +214,95 @@ pub fn block_accepted(shared: &Shared, peer: &Peer, nothing_in_flight: bool) {
         return;
     }
     set_high_bandwidth(shared, peer);
+}
+
+/// A new block on the tip, checked but not yet connected (Core's `NewPoWValidBlock`):
+/// sent at once as `cmpctblock` to each high-bandwidth peer that has its parent and not
+/// it, a round trip and a validation earlier than the announcement after connection
+/// (which then passes over these peers). Once per height, and only with segwit active
+/// (the compact block's short ids cover witnesses).
+pub fn relay_before_connecting(
+    net: &Net,
+    chain: &sou_chain::Chainstate<crate::store::DiskStore>,
+    block: &Block,
+    hash: &BlockHash,
+) {
+    let Some(entry) = chain.entry(hash) else {
+        return;
+    };
+    if entry.height < chain.params().deployments.segwit_height {
+        return;
+    }
+    let parent = block.header.prev_blockhash;
+    // The peers and what they have, read before the compact-block state is locked (no
+    // other lock is taken while it is held).
+    let peers: Vec<(Arc<Peer>, Option<BlockHash>)> = net
+        .peers()
+        .list()
+        .into_iter()
+        .filter_map(|peer| {
+            let (done, best_known) = {
+                let stats = peer.stats();
+                (
+                    stats.handshake_done,
+                    stats.best_known.map(|(known, _)| known),
+                )
+            };
+            done.then_some((peer, best_known))
+        })
+        .collect();
+    let has = |known: Option<BlockHash>, block: &BlockHash| {
+        known.is_some_and(|k| chain.descends_from(&k, block))
+    };
+    let mut targets = Vec::new();
+    {
+        let mut relay = net.compact();
+        if entry.height <= relay.highest_fast_announce {
+            return;
+        }
+        relay.highest_fast_announce = entry.height;
+        for (peer, best_known) in peers {
+            let state = relay.peer(peer.id);
+            if state.high_bandwidth_from
+                && !has(best_known, hash)
+                && !has(state.best_sent, hash)
+                && (has(best_known, &parent) || has(state.best_sent, &parent))
+            {
+                state.best_sent = Some(*hash);
+                targets.push(peer);
+            }
+        }
+    }
+    if targets.is_empty() {
+        return;
+    }
+    let compact = match HeaderAndShortIds::from_block(block, super::handshake::random_nonce()) {
+        Ok(compact) => NetworkMessage::CmpctBlock(compact),
+        Err(e) => {
+            tracing::debug!(target: "cmpctblock", "cannot make a compact block: {e}");
+            return;
+        }
+    };
+    let frame = sou_p2p::encode_frame(net.magic(), &compact);
+    for peer in targets {
+        tracing::debug!(target: "net", "PeerManager::NewPoWValidBlock sending header-and-ids {hash} to peer={}", peer.id);
+        peer.queue(compact.command_str(), frame.clone());
+    }
+}
+
+/// True when `peer` was sent `tip` (or a block after it) already, as a compact block
+/// before connection.
+pub fn sent_already(
+    net: &Net,
+    chain: &sou_chain::Chainstate<crate::store::DiskStore>,
+    peer: u64,
+    tip: &BlockHash,
+) -> bool {
+    net.compact()
+        .peers
+        .get(&peer)
+        .and_then(|p| p.best_sent)
+        .is_some_and(|sent| chain.descends_from(&sent, tip))
 }
 
 /// Called by [`relay::announce_tip`](super::relay::announce_tip) for each peer that lacks

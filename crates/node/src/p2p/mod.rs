@@ -615,6 +615,14 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     if !config.get_bool("networkactive", true) {
         net.set_network_active(false);
     }
+    let relay_to = Arc::downgrade(shared);
+    shared
+        .node()
+        .set_pow_valid_hook(Arc::new(move |chain, block, hash| {
+            if let Some(shared) = relay_to.upgrade() {
+                compact::relay_before_connecting(&shared.net, chain, block, hash);
+            }
+        }));
     tokio::spawn(Net::keep_manual_connections(shared.clone()));
     tokio::spawn(Net::save_addresses_periodically(shared.clone()));
     Ok(())

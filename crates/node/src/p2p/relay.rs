@@ -186,6 +186,11 @@ pub fn announce_tip(net: &Net, node: &Node) -> Vec<(u64, &'static str)> {
         if best_known.is_some_and(|(known, _)| chain.descends_from(&known, &tip)) {
             continue;
         }
+        // Sent as a compact block before it was connected (Core's `PeerHasHeader` on
+        // `pindexBestHeaderSent`).
+        if super::compact::sent_already(net, chain, peer.id, &tip) {
+            continue;
+        }
         // A high-bandwidth BIP152 peer gets the block itself, as `cmpctblock`.
         if super::compact::announce(net, node, &peer, best_known.map(|(known, _)| known)) {
             told.push((peer.id, "cmpctblock"));

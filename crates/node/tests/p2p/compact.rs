@@ -37,7 +37,12 @@ fn first_peer(rpc: &dyn Fn(&str, Value) -> Value) -> Value {
 
 /// Two soud nodes, B connected to A, both at height 110 with coins for A's RPC to spend.
 fn pair() -> (TestNode, TestNode) {
-    let a = TestNode::start(&["-listen=1", "-bind=127.0.0.1", "-debug=cmpctblock"]);
+    let a = TestNode::start(&[
+        "-listen=1",
+        "-bind=127.0.0.1",
+        "-debug=cmpctblock",
+        "-debug=net",
+    ]);
     a.rpc("generatetoaddress", json!([110, anyone_address()]));
     let connect = format!("-connect=127.0.0.1:{}", a.p2p_port);
     let b = TestNode::start(&[connect.as_str(), "-debug=cmpctblock"]);
@@ -122,6 +127,11 @@ fn a_block_of_known_transactions_is_rebuilt_without_a_round_trip() {
         )),
         "B's debug.log tells the reconstruction"
     );
+    // A sent it before connecting it, and once only.
+    let log = a.debug_log();
+    let sent = format!("sending header-and-ids {hash} to peer=");
+    assert_eq!(log.matches(&sent).count(), 1, "{log}");
+    assert!(log.contains(&format!("PeerManager::NewPoWValidBlock {sent}")));
     a.stop();
     b.stop();
 }
