@@ -538,42 +538,15 @@ mod tests {
     #[test]
     fn only_routable_addresses_are_kept_once() {
         let mut addrman = AddrMan::default();
-        let services = ServiceFlags::NETWORK;
-        assert!(!addrman.add(
-            &AddrV2::Ipv4(Ipv4Addr::LOCALHOST),
-            18444,
-            services,
-            1,
-            &src()
-        ));
-        assert!(!addrman.add(
-            &AddrV2::Ipv4(Ipv4Addr::new(192, 168, 1, 1)),
-            1,
-            services,
-            1,
-            &src()
-        ));
-        assert!(addrman.add(
-            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
-            8333,
-            services,
-            1,
-            &src()
-        ));
-        assert!(!addrman.add(
-            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
-            8333,
-            services,
-            2,
-            &src()
-        ));
-        assert!(addrman.add(
-            &AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)),
-            8334,
-            services,
-            1,
-            &src()
-        ));
+        let mut add = |ip: [u8; 4], port: u16, time: i64| {
+            let addr = AddrV2::Ipv4(Ipv4Addr::from(ip));
+            addrman.add(&addr, port, ServiceFlags::NETWORK, time, &src())
+        };
+        assert!(!add([127, 0, 0, 1], 18444, 1));
+        assert!(!add([192, 168, 1, 1], 1, 1));
+        assert!(add([1, 2, 3, 4], 8333, 1));
+        assert!(!add([1, 2, 3, 4], 8333, 2));
+        assert!(add([1, 2, 3, 4], 8334, 1));
         assert_eq!(addrman.len(), 2);
         assert!(addrman.good(&AddrV2::Ipv4(Ipv4Addr::new(1, 2, 3, 4)), 8333, 5));
     }

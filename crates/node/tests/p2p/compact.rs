@@ -74,6 +74,17 @@ fn pay_into_both(
     sent
 }
 
+/// A mines a block of `txs` with `generateblock`; B has it: its hash.
+fn mine_on_a(a: &TestNode, b: &TestNode, txs: &[&Transaction]) -> String {
+    let hexes: Vec<String> = txs.iter().map(|tx| hex_of(tx)).collect();
+    let mined = a.rpc("generateblock", json!([anyone_address(), hexes]));
+    let hash = mined["hash"].as_str().unwrap().to_string();
+    wait_until("B to have A's block", || {
+        b.rpc("getbestblockhash", json!([])) == json!(hash)
+    });
+    hash
+}
+
 #[test]
 fn a_block_of_known_transactions_is_rebuilt_without_a_round_trip() {
     let (mut a, mut b) = pair();
@@ -146,14 +157,7 @@ fn transactions_the_receiver_lacks_are_asked_with_getblocktxn() {
     let (coin, value) = coinbase_coin(&rpc_a, 2);
     let unknown = spend(coin, value, Amount::from_sat(1_000));
     let before = first_peer(&rpc_b);
-    let mined = a.rpc(
-        "generateblock",
-        json!([anyone_address(), [hex_of(&known[0]), hex_of(&unknown)]]),
-    );
-    let hash = mined["hash"].as_str().unwrap().to_string();
-    wait_until("B to have A's block", || {
-        b.rpc("getbestblockhash", json!([])) == json!(hash)
-    });
+    let hash = mine_on_a(&a, &b, &[&known[0], &unknown]);
     let after = first_peer(&rpc_b);
     assert!(
         counted(&after, "bytesrecv_per_msg", "cmpctblock")
@@ -193,14 +197,7 @@ fn a_replaced_transaction_kept_aside_rebuilds_a_block_that_mined_it() {
     assert!(!in_pool(&rpc_b, &original.compute_txid()));
     // A miner that never saw the replacement mines the original.
     let before = first_peer(&rpc_b);
-    let mined = a.rpc(
-        "generateblock",
-        json!([anyone_address(), [hex_of(&original)]]),
-    );
-    let hash = mined["hash"].as_str().unwrap().to_string();
-    wait_until("B to have A's block", || {
-        b.rpc("getbestblockhash", json!([])) == json!(hash)
-    });
+    let hash = mine_on_a(&a, &b, &[&original]);
     let after = first_peer(&rpc_b);
     assert!(
         counted(&after, "bytesrecv_per_msg", "cmpctblock")
