@@ -128,6 +128,11 @@ fn node_basics() {
 }
 
 #[test]
+fn node_addresses() {
+    run_functional("node_addresses.py");
+}
+
+#[test]
 fn cached_chain() {
     run_functional("cached_chain.py");
 }

@@ -81,9 +81,14 @@ impl AddrMan {
     /// An empty manager with a fresh bucketing secret, for a node without `peers.dat`.
     pub fn with_random_key() -> AddrMan {
         let mut key = [0u8; 32];
-        // Without the system's random source the key stays zero: it only spreads
-        // addresses over Core's buckets, and sou keeps none.
-        let _ = getrandom::getrandom(&mut key);
+        if getrandom::getrandom(&mut key).is_err() {
+            // The key only spreads addresses over Core's buckets (sou keeps none), but a
+            // zero one makes Core refuse the file: the clock will do.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos());
+            key[..16].copy_from_slice(&(nanos | 1).to_le_bytes());
+        }
         AddrMan {
             key,
             ..AddrMan::default()

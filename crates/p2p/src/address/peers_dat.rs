@@ -120,6 +120,11 @@ pub enum PeersFileError {
     /// A length or count written in more bytes than it needs, or too large.
     #[error("{0}: iostream error")]
     Encoding(&'static str),
+    /// Core's consistency check of the loaded manager failed with this code
+    /// (`AddrManImpl::CheckAddrman`): -1 for a tried address never connected to, -5 for
+    /// an address listed twice, -8 for a negative last success, -16 for a zero key.
+    #[error("Corrupt data. Consistency check failed with code {0}: iostream error")]
+    Consistency(i32),
     /// An address that cannot be read (a known network with the wrong length, too long).
     #[error("{0}: iostream error")]
     Address(MessageError),
@@ -235,14 +240,50 @@ impl PeersFile {
         if sha256d(&bytes[..hashed]) != checksum {
             return Err(PeersFileError::Checksum);
         }
-        let new = new
+        let new: Vec<StoredAddress> = new
             .into_iter()
             .zip(0..)
             .filter(|(_, i)| referenced.contains(i))
             .map(|(entry, _)| entry)
             .collect();
+        check_consistency(&key, &new, &tried)?;
         Ok(PeersFile { key, new, tried })
     }
+}
+
+/// The checks of Core's `CheckAddrman` that a file can fail (Core runs it on every
+/// load): first each address's (a tried one never connected to, a negative time, one
+/// listed twice), then the key.
+fn check_consistency(
+    key: &[u8; 32],
+    new: &[StoredAddress],
+    tried: &[StoredAddress],
+) -> Result<(), PeersFileError> {
+    let mut seen = BTreeSet::new();
+    let entries = new
+        .iter()
+        .map(|e| (e, false))
+        .chain(tried.iter().map(|e| (e, true)));
+    for (entry, is_tried) in entries {
+        if is_tried && entry.last_success == 0 {
+            return Err(PeersFileError::Consistency(-1));
+        }
+        let address = &entry.address;
+        if !seen.insert((
+            address.addr.network_id(),
+            address.addr.to_bytes(),
+            address.port,
+        )) {
+            return Err(PeersFileError::Consistency(-5));
+        }
+        if entry.last_success < 0 {
+            return Err(PeersFileError::Consistency(-8));
+        }
+    }
+    if *key == [0; 32] {
+        return Err(PeersFileError::Consistency(-16));
+    }
+    Ok(())
 }
 
 /// A count as Core's `int`.
@@ -342,7 +383,7 @@ mod tests {
         let bytes = file.encode(REGTEST);
         assert_eq!(PeersFile::decode(&bytes, REGTEST), Ok(file));
         let empty = PeersFile {
-            key: [0; 32],
+            key: [1; 32],
             new: vec![],
             tried: vec![],
         };
@@ -395,6 +436,22 @@ mod tests {
             PeersFile::decode(&tagged, REGTEST),
             Err(PeersFileError::AddressFormat)
         );
+    }
+
+    #[test]
+    fn a_file_core_would_find_inconsistent_is_refused() {
+        let mut zero_key = sample();
+        zero_key.key = [0; 32];
+        let mut never_tried = sample();
+        never_tried.tried[0].last_success = 0;
+        let mut twice = sample();
+        twice.new.push(entry(1));
+        for (file, code) in [(zero_key, -16), (never_tried, -1), (twice, -5)] {
+            assert_eq!(
+                PeersFile::decode(&file.encode(REGTEST), REGTEST),
+                Err(PeersFileError::Consistency(code))
+            );
+        }
     }
 
     #[test]
