@@ -317,8 +317,10 @@ impl Daemon {
             .map_err(|e| format!("cannot start the RPC runtime: {e}"))?;
         let result = runtime.block_on(serve(&self.config, self.shared.clone()));
         tracing::info!("Shutdown: In progress...");
-        self.shared.net.disconnect_all();
+        // Core `StopNodes`: the addresses and the anchors are saved before the peers go.
         self.shared.net.save_addresses();
+        self.shared.net.save_anchors();
+        self.shared.net.disconnect_all();
         self.shared.net.save_bans();
         if let Some(path) = &self.shared.mempool_path {
             let node = self.shared.node();

@@ -41,7 +41,8 @@
 //!
 //! Deliberately absent (for now): automatic outbound connections (peers are the ones
 //! `-connect`, `-addnode` and `addnode` name, or that connect in; the address manager
-//! is kept, and saved to `peers.dat` in Core's format, but has no buckets), fee
+//! is kept, and saved to `peers.dat` in Core's format, but has no buckets; `anchors.dat`
+//! is kept too, and its anchors tried at start), fee
 //! estimation.
 
 pub mod blockfiles;

@@ -133,6 +133,11 @@ fn node_addresses() {
 }
 
 #[test]
+fn node_anchors() {
+    run_functional("node_anchors.py");
+}
+
+#[test]
 fn cached_chain() {
     run_functional("cached_chain.py");
 }

@@ -89,6 +89,11 @@ pub struct Net {
     ban_file: OnceLock<std::path::PathBuf>,
     /// Where the address manager is kept (`<datadir>/peers.dat`), once started.
     peers_file: OnceLock<std::path::PathBuf>,
+    /// Where the block-relay-only peers are saved at shutdown (`<datadir>/anchors.dat`),
+    /// when the node chooses its own peers (no `-connect`).
+    anchors_file: OnceLock<std::path::PathBuf>,
+    /// The block-relay-only peers when the stop was asked for, to save as anchors.
+    anchors_at_stop: Mutex<Option<Vec<SocketAddr>>>,
     /// False after `setnetworkactive false` (Core `fNetworkActive`).
     active: AtomicBool,
     /// `-blocksonly`: no transactions asked for, announced or accepted from peers.
@@ -127,6 +132,8 @@ impl Net {
             bans: Mutex::new(BanMan::default()),
             ban_file: OnceLock::new(),
             peers_file: OnceLock::new(),
+            anchors_file: OnceLock::new(),
+            anchors_at_stop: Mutex::new(None),
             active: AtomicBool::new(true),
             blocks_only: AtomicBool::new(false),
             tx_relay: Mutex::new(txrelay::TxRelay::default()),
@@ -371,25 +378,125 @@ impl Net {
             let addrman = self.addrman();
             (addrman.to_file().encode(self.magic()), addrman.len())
         };
-        let mut suffix = [0u8; 2];
-        let _ = getrandom::getrandom(&mut suffix);
-        let temporary = path.with_file_name(format!("peers.{}", hex::encode(suffix)));
-        let written = std::fs::File::create(&temporary)
-            .and_then(|mut file| {
-                std::io::Write::write_all(&mut file, &bytes)?;
-                file.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&temporary, path));
+        let written = write_atomically(path, "peers", &bytes);
         match written {
             Ok(()) => tracing::debug!(
                 target: "net",
                 "Flushed {count} addresses to peers.dat {}ms",
                 started.elapsed().as_millis()
             ),
-            Err(e) => {
-                let _ = std::fs::remove_file(&temporary);
-                tracing::error!("Failed to write {}: {e}", path.display());
+            Err(e) => tracing::error!("Failed to write {}: {e}", path.display()),
+        }
+    }
+
+    /// Reads and deletes `anchors.dat` in `dir` (Core `ReadAnchors`: a damaged file counts
+    /// as empty), keeping the path to write it again at shutdown; at most two anchors.
+    fn load_anchors(&self, dir: &std::path::Path) -> Vec<sou_p2p::AddrV2Message> {
+        let path = dir.join("anchors.dat");
+        let read = std::fs::read(&path).ok().and_then(|bytes| {
+            sou_p2p::address::peers_dat::decode_anchors(&bytes, self.magic()).ok()
+        });
+        let mut anchors = match read {
+            Some(anchors) => {
+                tracing::info!("Loaded {} addresses from \"anchors.dat\"", anchors.len());
+                anchors
             }
+            None => Vec::new(),
+        };
+        let _ = std::fs::remove_file(&path);
+        let _ = self.anchors_file.set(path);
+        anchors.truncate(MAX_BLOCK_RELAY_ONLY_ANCHORS);
+        tracing::info!(
+            "{} block-relay-only anchors will be tried for connections.",
+            anchors.len()
+        );
+        anchors
+    }
+
+    /// Writes the addresses of the block-relay-only peers to `anchors.dat`, at most two
+    /// (Core `DumpAnchors`, at a clean shutdown, before the peers are let go). Like Core,
+    /// sou gives each the time and services of an address it was told to connect to.
+    pub fn save_anchors(&self) {
+        let Some(path) = self.anchors_file.get() else {
+            return;
+        };
+        let noted = self
+            .anchors_at_stop
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let anchors: Vec<sou_p2p::AddrV2Message> = noted
+            .unwrap_or_else(|| self.block_relay_peers())
+            .into_iter()
+            .take(MAX_BLOCK_RELAY_ONLY_ANCHORS)
+            .map(|addr| sou_p2p::AddrV2Message {
+                time: ADDRESS_TIME_INIT,
+                services: sou_p2p::ServiceFlags::NONE,
+                addr: addrs::from_ip(addr.ip()),
+                port: addr.port(),
+            })
+            .collect();
+        let title = format!(
+            "Flush {} outbound block-relay-only peer addresses to anchors.dat",
+            anchors.len()
+        );
+        let started = std::time::Instant::now();
+        tracing::info!("DumpAnchors: {title} started");
+        let bytes = sou_p2p::address::peers_dat::encode_anchors(&anchors, self.magic());
+        if let Err(e) = write_atomically(path, "anchors", &bytes) {
+            tracing::error!("Failed to write {}: {e}", path.display());
+        }
+        tracing::info!(
+            "DumpAnchors: {title} completed ({:.2}s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    /// Notes the block-relay-only peers of the moment, for [`Net::save_anchors`]: called
+    /// when the stop is asked for, before the peers hear of it and close.
+    pub fn note_anchors(&self) {
+        let peers = self.block_relay_peers();
+        // A second request (a signal after `stop`) finds the peers gone: the first list stays.
+        self.anchors_at_stop
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(peers);
+    }
+
+    /// The addresses of the block-relay-only peers (Core `GetCurrentBlockRelayOnlyConns`).
+    fn block_relay_peers(&self) -> Vec<SocketAddr> {
+        self.peers()
+            .list()
+            .into_iter()
+            .filter(|p| p.connection_type == ConnectionType::BlockRelay)
+            .map(|p| p.addr)
+            .collect()
+    }
+
+    /// Opens a block-relay-only connection to each anchor Core would try: a valid,
+    /// non-local address offering what a full node needs (Core's first choice in
+    /// `ThreadOpenConnections`).
+    fn connect_to_anchors(&self, anchors: Vec<sou_p2p::AddrV2Message>) {
+        let wanted = sou_p2p::ServiceFlags::NETWORK | sou_p2p::ServiceFlags::WITNESS;
+        for anchor in anchors.into_iter().rev() {
+            let ip = match &anchor.addr {
+                sou_p2p::AddrV2::Ipv4(v4) => std::net::IpAddr::V4(*v4),
+                sou_p2p::AddrV2::Ipv6(v6) => std::net::IpAddr::V6(*v6),
+                // Tor, I2P and CJDNS need proxies sou does not have.
+                _ => continue,
+            };
+            let services = anchor.services.to_bits();
+            if ip.is_unspecified()
+                || ip.is_loopback()
+                || services & wanted.to_bits() != wanted.to_bits()
+            {
+                continue;
+            }
+            let target = std::net::SocketAddr::new(ip, anchor.port).to_string();
+            tracing::debug!(target: "net", "Trying to make an anchor connection to {target}");
+            let v2 = services & sou_p2p::ServiceFlags::P2P_V2.to_bits() != 0
+                && v2transport::enabled(self);
+            self.open_connection_as(&target, ConnectionType::BlockRelay, v2);
         }
     }
 
@@ -591,9 +698,15 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     );
     let bantime = config.get_int("bantime", banman::DEFAULT_BANTIME);
     net.bans().set_default_bantime(bantime);
+    // Core's `m_use_addrman_outgoing`: the node picks peers itself unless told whom.
+    let picks_peers = config.get_all("connect").is_empty() && !config.is_negated("connect");
+    let mut anchors = Vec::new();
     if let Some(dir) = config.datadir_net() {
         net.load_addresses(&dir)?;
         net.load_bans(&dir);
+        if picks_peers {
+            anchors = net.load_anchors(&dir);
+        }
     }
     net.blocks_only
         .store(config.get_bool("blocksonly", false), Ordering::Relaxed);
@@ -625,7 +738,32 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
         }));
     tokio::spawn(Net::keep_manual_connections(shared.clone()));
     tokio::spawn(Net::save_addresses_periodically(shared.clone()));
+    net.connect_to_anchors(anchors);
     Ok(())
+}
+
+/// Most block-relay-only peers remembered as anchors (Core
+/// `MAX_BLOCK_RELAY_ONLY_ANCHORS`).
+const MAX_BLOCK_RELAY_ONLY_ANCHORS: usize = 2;
+/// The time of an address nobody dated (Core's `TIME_INIT`, 1973).
+const ADDRESS_TIME_INIT: u32 = 100_000_000;
+
+/// Writes `bytes` to `path` through a temporary file named after `prefix` with a random
+/// suffix, synced, then renamed over (Core `SerializeFileDB`).
+fn write_atomically(path: &std::path::Path, prefix: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let mut suffix = [0u8; 2];
+    let _ = getrandom::getrandom(&mut suffix);
+    let temporary = path.with_file_name(format!("{prefix}.{}", hex::encode(suffix)));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Core's `LoadAddrman` message for a `peers.dat` it cannot read.

@@ -104,6 +104,9 @@ impl Shared {
 
     /// Asks the server and the node to stop (the `stop` method, or a signal).
     pub fn request_stop(&self) {
+        // The peers close as soon as they hear of the stop: which of them are anchors is
+        // noted first (Core reads them in `StopNodes`, before letting them go).
+        self.net.note_anchors();
         self.stopping.store(true, Ordering::SeqCst);
         self.stop_signal.notify_waiters();
         self.tip_changed.notify_all();

@@ -23,9 +23,15 @@
 //! own and places each address itself, exactly as after an asmap change. Reading a
 //! file, a new address that no bucket refers to is dropped, as Core drops it.
 //!
+//! `anchors.dat`, in the same envelope, holds the addresses of the (at most two)
+//! block-relay-only peers a node had when it stopped cleanly: the next start connects to
+//! them first, so that an attacker who fills the address manager while the node is down
+//! does not choose all its peers ([`encode_anchors`], [`decode_anchors`]).
+//!
 //! References: Core `AddrManImpl::Serialize`/`Unserialize` (src/addrman.cpp),
 //! `AddrInfo` (src/addrman_impl.h), `CAddress`'s disk format (src/protocol.h),
-//! `SerializeDB`/`DeserializeDB` and `LoadAddrman` (src/addrdb.cpp).
+//! `SerializeDB`/`DeserializeDB`, `LoadAddrman`, `DumpAnchors` and `ReadAnchors`
+//! (src/addrdb.cpp).
 
 use std::collections::BTreeSet;
 
@@ -294,8 +300,7 @@ fn write_count(out: &mut Vec<u8>, n: usize) {
 
 /// One `AddrInfo` in format 4: the tagged address, its source, last success, attempts.
 fn encode_entry(out: &mut Vec<u8>, entry: &StoredAddress) {
-    out.write_bytes(&(DISK_VERSION_INIT | DISK_VERSION_ADDRV2).to_le_bytes());
-    entry.address.encode_to(out);
+    encode_disk_address(out, &entry.address);
     entry.source.encode_to(out);
     out.write_bytes(&entry.last_success.to_le_bytes());
     out.write_bytes(&entry.attempts.to_le_bytes());
@@ -304,8 +309,34 @@ fn encode_entry(out: &mut Vec<u8>, entry: &StoredAddress) {
 /// One `AddrInfo`: in formats before 3, addresses and sources are 16-byte IPv6 forms;
 /// from 3 on, each address's tag says which form it takes and sources are BIP155.
 fn decode_entry(r: &mut Reader<'_>, bip155: bool) -> Result<StoredAddress, PeersFileError> {
+    let address = decode_disk_address(r, bip155)?;
+    let source = if bip155 {
+        AddrV2::decode_from(r)?
+    } else {
+        from_legacy(r.read_array::<16>()?)
+    };
+    let last_success = r.read_i64_le()?;
+    let attempts = r.read_i32_le()?;
+    Ok(StoredAddress {
+        address,
+        source,
+        last_success,
+        attempts,
+    })
+}
+
+/// A `CAddress` in its disk form, BIP155 (Core `CAddress::V2_DISK`): the format tag,
+/// then the address as `addrv2` carries it.
+fn encode_disk_address(out: &mut Vec<u8>, address: &AddrV2Message) {
+    out.write_bytes(&(DISK_VERSION_INIT | DISK_VERSION_ADDRV2).to_le_bytes());
+    address.encode_to(out);
+}
+
+/// A `CAddress` in its disk form: its tag says whether the pre-BIP155 form follows (a
+/// 16-byte IPv6 address) or BIP155's, which a reader takes only when `bip155`.
+fn decode_disk_address(r: &mut Reader<'_>, bip155: bool) -> Result<AddrV2Message, PeersFileError> {
     let tag = r.read_u32_le()? & !DISK_VERSION_IGNORE_MASK;
-    let address = match tag {
+    Ok(match tag {
         0 => {
             let time = r.read_u32_le()?;
             let services = ServiceFlags::from_bits(r.read_u64_le()?);
@@ -320,20 +351,42 @@ fn decode_entry(r: &mut Reader<'_>, bip155: bool) -> Result<StoredAddress, Peers
         }
         DISK_VERSION_ADDRV2 if bip155 => AddrV2Message::decode_from(r)?,
         _ => return Err(PeersFileError::AddressFormat),
-    };
-    let source = if bip155 {
-        AddrV2::decode_from(r)?
-    } else {
-        from_legacy(r.read_array::<16>()?)
-    };
-    let last_success = r.read_i64_le()?;
-    let attempts = r.read_i32_le()?;
-    Ok(StoredAddress {
-        address,
-        source,
-        last_success,
-        attempts,
     })
+}
+
+/// The bytes of an `anchors.dat` holding `anchors`, for the network whose frames start
+/// with `magic` (Core `DumpAnchors`).
+pub fn encode_anchors(anchors: &[AddrV2Message], magic: [u8; 4]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.write_bytes(&magic);
+    sou_primitives::encoding::write_compact_size(&mut out, anchors.len() as u64);
+    for anchor in anchors {
+        encode_disk_address(&mut out, anchor);
+    }
+    let checksum = sha256d(&out);
+    out.write_bytes(&checksum);
+    out
+}
+
+/// The addresses of an `anchors.dat` (Core `ReadAnchors`, which drops the whole file on
+/// any fault).
+pub fn decode_anchors(bytes: &[u8], magic: [u8; 4]) -> Result<Vec<AddrV2Message>, PeersFileError> {
+    let mut r = Reader::new(bytes);
+    if r.read_array::<4>()? != magic {
+        return Err(PeersFileError::Magic);
+    }
+    let count = r.read_compact_size()?;
+    let mut anchors = Vec::new();
+    for _ in 0..count {
+        // Each address takes bytes: a false count runs out of them, not of memory.
+        anchors.push(decode_disk_address(&mut r, true)?);
+    }
+    let hashed = r.position();
+    let checksum = r.read_array::<32>()?;
+    if sha256d(&bytes[..hashed]) != checksum {
+        return Err(PeersFileError::Checksum);
+    }
+    Ok(anchors)
 }
 
 /// A 16-byte pre-BIP155 address: IPv4 when mapped into IPv6 (Core `SetLegacyIPv6`).
@@ -452,6 +505,28 @@ mod tests {
                 Err(PeersFileError::Consistency(code))
             );
         }
+    }
+
+    #[test]
+    fn anchors_read_as_core_wrote_them() {
+        // bitcoind's anchors.dat after `addconnection 127.0.0.1:29444 block-relay-only`
+        // and `stop`: the time and services Core gives a connection it was told to open.
+        let core = "fabfb5da01605b032000e1f5050001047f0000017304c940d461f469148067\
+                    18eec9fbd7946dc526f58480379b351d4eb2ccc5c9ad05";
+        let bytes = hex::decode(core).unwrap();
+        let anchors = decode_anchors(&bytes, REGTEST).unwrap();
+        let expected = AddrV2Message {
+            time: 100_000_000,
+            services: ServiceFlags::from_bits(0),
+            addr: AddrV2::Ipv4(Ipv4Addr::LOCALHOST),
+            port: 29444,
+        };
+        assert_eq!(anchors, vec![expected.clone()]);
+        assert_eq!(encode_anchors(&[expected], REGTEST), bytes);
+        assert_eq!(
+            decode_anchors(&bytes[..bytes.len() - 1], REGTEST),
+            Err(PeersFileError::Truncated)
+        );
     }
 
     #[test]
