@@ -28,6 +28,7 @@ use crate::consensus::{
     block_script_flags, block_subsidy, check_tx_inputs, enforce_bip30, sequence_locks,
     transaction_sigop_cost, AncestorView, BlockError, Coin, MAX_BLOCK_SIGOPS_COST,
 };
+use crate::script_cache::ScriptCache;
 use crate::store::{ChainError, CoinsStore};
 
 /// An output's index as an outpoint stores it.
@@ -147,6 +148,34 @@ pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
     params: &Params,
     options: ConnectOptions,
 ) -> Result<BlockUndo, ChainError<C::Error>> {
+    connect_block_cached(
+        block,
+        hash,
+        view,
+        hash_at_bip34_height,
+        coins,
+        params,
+        options,
+        None,
+    )
+}
+
+/// [`connect_block`], skipping the script checks of the transactions `cache` holds for
+/// the block's flags (each used once: see [`ScriptCache`]).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "connect_block's arguments and the cache; the two share one body"
+)]
+pub fn connect_block_cached<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
+    block: &Block,
+    hash: &BlockHash,
+    view: &V,
+    hash_at_bip34_height: Option<BlockHash>,
+    coins: &mut C,
+    params: &Params,
+    options: ConnectOptions,
+    cache: Option<&ScriptCache>,
+) -> Result<BlockUndo, ChainError<C::Error>> {
     let height = view.tip().height + 1;
     let txids: Vec<Txid> = if options.parallel_scripts {
         block
@@ -185,6 +214,7 @@ pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
         flags,
         enforce_bip68,
         options,
+        cache,
     };
     let (applied, script_result) = if options.parallel_scripts {
         apply_checking_in_parallel(&context, view, coins, &mut undo)
@@ -193,7 +223,7 @@ pub fn connect_block<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
         let applied = apply_transactions(&context, view, coins, &mut undo, &mut |index, spent| {
             jobs.push((index, spent));
         });
-        (applied, check_scripts_in_order(block, &txids, jobs, flags))
+        (applied, check_scripts_in_order(&context, jobs))
     };
     let applied = match applied {
         Err(ChainError::Store(e)) => return Err(ChainError::Store(e)),
@@ -233,6 +263,16 @@ struct BlockContext<'a> {
     flags: VerifyFlags,
     enforce_bip68: bool,
     options: ConnectOptions,
+    cache: Option<&'a ScriptCache>,
+}
+
+impl BlockContext<'_> {
+    /// True when the mempool already checked the scripts of transaction `index` under
+    /// this block's flags (the cache's note is used up).
+    fn scripts_checked(&self, index: usize) -> bool {
+        self.cache
+            .is_some_and(|cache| cache.take(&self.block.txdata[index].compute_wtxid(), self.flags))
+    }
 }
 
 /// Applies the transactions in order (they may spend each other), handing each one's
@@ -310,12 +350,14 @@ where
 /// Verifies every input's script, one after the other; the first failure in block order
 /// is reported.
 fn check_scripts_in_order(
-    block: &Block,
-    txids: &[Txid],
+    context: &BlockContext<'_>,
     jobs: Vec<(usize, Vec<TxOut>)>,
-    flags: VerifyFlags,
 ) -> Result<(), BlockError> {
+    let (block, txids, flags) = (context.block, context.txids, context.flags);
     for (index, spent) in jobs {
+        if context.scripts_checked(index) {
+            continue;
+        }
         let tx = &block.txdata[index];
         let precomputed = PrecomputedTransactionData::new(tx, spent);
         if let Some((input, error)) =
@@ -370,6 +412,9 @@ fn apply_checking_in_parallel<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
         apply_transactions(context, view, coins, undo, &mut |index, spent| {
             let record = &record;
             scope.spawn(move |scope| {
+                if context.scripts_checked(index) {
+                    return;
+                }
                 let tx = &block.txdata[index];
                 let precomputed = Arc::new(PrecomputedTransactionData::new(tx, spent));
                 let inputs = tx.input.len();

@@ -12,6 +12,7 @@
 //! | --- | --- |
 //! | [`consensus`] | the rules a header, block or transaction must satisfy, as functions of values: on its own, then against the chain below it (an [`AncestorView`](consensus::AncestorView)); difficulty, median time past, subsidy, script flags, sequence locks, sigops, BIP30; [`TxError`] and [`BlockError`] |
 //! | [`connect`] | connecting a block to the coins (with the undo data that reverses it) and disconnecting it, over any coins store; scripts checked on all cores |
+//! | [`script_cache`] | [`ScriptCache`]: the transactions whose scripts the mempool checked, skipped when a block confirms them (Core's script execution cache) |
 //! | [`store`] | the seams between validation and storage: [`CoinsStore`], [`ChainStore`], their in-memory [`UtxoSet`] and [`MemoryStore`], [`CoinsOverlay`] for trial runs, [`ChainError`] |
 //! | [`chainstate`] | [`Chainstate`]: the block tree, the active chain (most work, then earliest arrival), reorganisation, invalid blocks and their descendants, the moves the RPCs make by hand (`invalidateblock`, `reconsiderblock`, `preciousblock`), views of a branch |
 //! | [`versionbits`] | BIP9 deployment states, statistics and block versions (Core's `VersionBitsCache`, recomputed from the chain) |
@@ -48,9 +49,11 @@ pub mod chainstate;
 pub mod coinstats;
 pub mod connect;
 pub mod consensus;
+pub mod script_cache;
 pub mod store;
 pub mod versionbits;
 
 pub use chainstate::{Chainstate, ConnectOptions, UtxoSet};
 pub use consensus::{check_block, check_transaction, BlockError, BlockErrorKind, TxError};
+pub use script_cache::ScriptCache;
 pub use store::{ChainError, ChainStore, CoinsOverlay, CoinsStore, MemoryStore};

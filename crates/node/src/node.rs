@@ -210,6 +210,16 @@ impl Node {
             wallets: crate::wallet::WalletManager::default(),
             pow_valid_hook: None,
         };
+        // The script execution cache, salted with a secret (Core draws its nonce at start):
+        // what the pool checks, a block confirming it does not check again.
+        let mut salt = [0u8; 32];
+        if getrandom::getrandom(&mut salt).is_ok() {
+            node.chain
+                .set_script_cache(std::sync::Arc::new(sou_chain::ScriptCache::new(
+                    salt,
+                    sou_chain::script_cache::DEFAULT_SCRIPT_CACHE_ENTRIES,
+                )));
+        }
         if !records.is_empty() {
             tracing::info!(
                 "Loading {} block(s) from the block files{}",

@@ -99,6 +99,8 @@ pub struct Chainstate<S: ChainStore = MemoryStore> {
     /// Blocks that may become the tip, and the entries touched since they were ordered.
     candidates: Candidates,
     unsorted: HashSet<BlockHash>,
+    /// Transactions whose scripts the mempool checked, skipped when a block has them.
+    script_cache: Option<std::sync::Arc<crate::ScriptCache>>,
 }
 
 impl Chainstate<MemoryStore> {
@@ -158,6 +160,7 @@ impl<S: ChainStore> Chainstate<S> {
             precious_work: Work::ZERO,
             changed: HashSet::from([hash]),
             unsorted: HashSet::new(),
+            script_cache: None,
         })
     }
 
@@ -218,7 +221,20 @@ impl<S: ChainStore> Chainstate<S> {
             precious_work: Work::ZERO,
             changed: HashSet::new(),
             unsorted: HashSet::new(),
+            script_cache: None,
         })
+    }
+
+    /// Gives the chain state a script execution cache (see [`crate::script_cache`]): the
+    /// mempool notes there the transactions whose scripts it checked, and connecting a
+    /// block skips them.
+    pub fn set_script_cache(&mut self, cache: std::sync::Arc<crate::ScriptCache>) {
+        self.script_cache = Some(cache);
+    }
+
+    /// The script execution cache, if one was given.
+    pub fn script_cache(&self) -> Option<&std::sync::Arc<crate::ScriptCache>> {
+        self.script_cache.as_ref()
     }
 
     /// The network's parameters.
@@ -584,7 +600,7 @@ impl<S: ChainStore> Chainstate<S> {
         let hash_at_bip34 = branch
             .ancestor(self.params.deployments.bip34_height)
             .map(|a| a.hash);
-        let undo = connect_block(
+        let undo = crate::connect::connect_block_cached(
             &block,
             hash,
             &branch,
@@ -592,6 +608,7 @@ impl<S: ChainStore> Chainstate<S> {
             &mut self.store,
             self.params,
             self.options,
+            self.script_cache.as_deref(),
         )?;
         self.store
             .store_undo(hash, &undo)

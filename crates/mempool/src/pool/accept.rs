@@ -15,7 +15,9 @@
 //! Core re-runs the scripts with the tip's consensus flags before adding a transaction
 //! (`ConsensusScriptChecks`) to fill its script cache and to catch a policy flag that
 //! wrongly passes what consensus refuses; sou's standard flags contain every consensus flag
-//! (checked in a test), and sou has no script cache to fill, so it does not repeat them.
+//! (checked in a test), so it does not repeat them: a transaction that enters the pool is
+//! noted in the script cache the caller gives ([`TipContext::script_cache`]) under the
+//! next block's flags, and that block will not check its scripts again.
 //!
 //! References: Core `src/validation.cpp` (`MemPoolAccept::PreChecks`, `ReplacementChecks`,
 //! `PackageRBFChecks`, `PolicyScriptChecks`, `AcceptSingleTransactionInternal`,
@@ -65,6 +67,19 @@ pub struct TipContext<'a> {
     pub view: &'a dyn AncestorView,
     /// The node's clock: the entry time, the expiry cutoff and the decay of the minimum fee.
     pub now: i64,
+    /// Where to note the transactions whose scripts passed, with the next block's script
+    /// flags (Core fills its script execution cache in `ConsensusScriptChecks`). sou's
+    /// standard flags hold every consensus flag, so what passed them passes these.
+    pub script_cache: Option<(&'a sou_chain::ScriptCache, sou_script::VerifyFlags)>,
+}
+
+impl TipContext<'_> {
+    /// Notes that `wtxid`'s scripts passed, for the block that will confirm it.
+    fn note_scripts_checked(&self, wtxid: &Wtxid) {
+        if let Some((cache, flags)) = self.script_cache {
+            cache.insert(wtxid, flags);
+        }
+    }
 }
 
 /// How a transaction is being submitted (Core `ATMPArgs`).
@@ -566,6 +581,7 @@ impl Mempool {
         if args.test_accept {
             return work.result(outcome);
         }
+        tip.note_scripts_checked(&work.wtxid);
         self.apply(std::mem::take(&mut attempt.staged));
         if !args.package_submission && !args.bypass_limits {
             self.limit_size(tip.now);
@@ -698,6 +714,9 @@ impl Mempool {
             results.insert(work.wtxid, work.result(outcome));
         }
         if !args.test_accept {
+            for work in &works {
+                tip.note_scripts_checked(&work.wtxid);
+            }
             self.apply(std::mem::take(&mut attempt.staged));
         }
         PackageResult {

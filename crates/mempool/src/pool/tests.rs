@@ -262,6 +262,7 @@ impl Harness {
         let tip = TipContext {
             view: &self.chain,
             now: self.now,
+            script_cache: None,
         };
         self.pool.accept(Arc::clone(tx), &tip, &mut source, args)
     }
@@ -291,6 +292,7 @@ impl Harness {
         let tip = TipContext {
             view: &self.chain,
             now: self.now,
+            script_cache: None,
         };
         self.pool
             .accept_package(txs.to_vec(), &tip, &mut source, max_feerate)
@@ -302,6 +304,7 @@ impl Harness {
         let tip = TipContext {
             view: &self.chain,
             now: self.now,
+            script_cache: None,
         };
         self.pool
             .test_accept_package(txs.to_vec(), &tip, &mut source)
@@ -362,6 +365,7 @@ impl Harness {
         let tip = TipContext {
             view: &self.chain,
             now: self.now,
+            script_cache: None,
         };
         self.pool.readd_after_reorg(block.txs, &tip, &mut source);
     }

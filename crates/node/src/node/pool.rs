@@ -106,6 +106,22 @@ impl Node {
         self.mempool.min_fee(now)
     }
 
+    /// The script cache and the script flags of the block after the tip, under which the
+    /// pool notes the transactions it accepts. (The flags' few exceptions by block hash
+    /// are historic mainnet blocks: for the next block they never apply.)
+    fn script_cache_for_next_block(
+        &self,
+    ) -> Option<(Arc<sou_chain::ScriptCache>, sou_script::VerifyFlags)> {
+        let cache = Arc::clone(self.chain.script_cache()?);
+        let height = self.chain.height().saturating_add(1);
+        let flags = sou_chain::consensus::block_script_flags(
+            height,
+            &sou_primitives::BlockHash::ZERO,
+            self.chain.params(),
+        );
+        Some((cache, flags))
+    }
+
     /// Runs `f` on the pool with the tip's context and the chain's coins.
     fn with_pool<T>(
         &mut self,
@@ -113,9 +129,11 @@ impl Node {
         f: impl FnOnce(&mut Mempool, &TipContext<'_>, &mut dyn CoinSource) -> T,
     ) -> T {
         let view = self.active_chain();
+        let cache = self.script_cache_for_next_block();
         let tip = TipContext {
             view: view.as_ref(),
             now,
+            script_cache: cache.as_ref().map(|(c, flags)| (c.as_ref(), *flags)),
         };
         let Node { chain, mempool, .. } = self;
         // A store error reads as a missing coin: the transaction is refused, never wrongly
@@ -333,8 +351,13 @@ impl Node {
                 }
             }
             let txs: Vec<Arc<Transaction>> = block.txdata.iter().cloned().map(Arc::new).collect();
+            let cache = self.script_cache_for_next_block();
             let Node { chain, mempool, .. } = self;
-            let tip = TipContext { view: &view, now };
+            let tip = TipContext {
+                view: &view,
+                now,
+                script_cache: cache.as_ref().map(|(c, flags)| (c.as_ref(), *flags)),
+            };
             let mut coins = |outpoint: &OutPoint| {
                 if spent.contains(outpoint) {
                     return None;
