@@ -256,6 +256,17 @@ impl Daemon {
             fastprune: config.get_bool("fastprune", false),
             reindex,
             parallel_scripts: config.get_int("par", 0) != 1,
+            // `-maxsigcachesize` (MiB) is shared by Core's two caches: half each.
+            script_cache_bytes: match config.get("maxsigcachesize") {
+                Some(_) => {
+                    let mib = config.get_int("maxsigcachesize", 0).max(0);
+                    usize::try_from(mib)
+                        .unwrap_or(usize::MAX / 2)
+                        .saturating_mul(1 << 20)
+                        / 2
+                }
+                None => crate::node::DEFAULT_SCRIPT_CACHE_BYTES,
+            },
             mempool: pool_options,
         };
         tracing::info!("Loading block index...");

@@ -55,9 +55,15 @@ pub struct NodeOptions {
     pub reindex: bool,
     /// Check scripts on all cores (`-par` other than 1).
     pub parallel_scripts: bool,
+    /// The script execution cache's size in bytes (half of `-maxsigcachesize`, Core
+    /// giving the other half to a signature cache).
+    pub script_cache_bytes: usize,
     /// The memory pool's settings.
     pub mempool: sou_mempool::pool::PoolOptions,
 }
+
+/// Core's `DEFAULT_SCRIPT_EXECUTION_CACHE_BYTES`: half of its 32 MiB of validation caches.
+pub const DEFAULT_SCRIPT_CACHE_BYTES: usize = 16 << 20;
 
 /// A failure of the node itself (never a verdict on a block).
 #[derive(Debug, thiserror::Error)]
@@ -214,10 +220,17 @@ impl Node {
         // what the pool checks, a block confirming it does not check again.
         let mut salt = [0u8; 32];
         if getrandom::getrandom(&mut salt).is_ok() {
+            // 32-byte entries, at least two (Core's CuckooCache `setup_bytes`).
+            let bytes = node.options.script_cache_bytes;
+            let entries = (bytes / 32).max(2);
+            tracing::info!(
+                "Using {} MiB out of {} MiB requested for script execution cache, able to store {entries} elements",
+                (entries * 32) >> 20,
+                bytes >> 20
+            );
             node.chain
                 .set_script_cache(std::sync::Arc::new(sou_chain::ScriptCache::new(
-                    salt,
-                    sou_chain::script_cache::DEFAULT_SCRIPT_CACHE_ENTRIES,
+                    salt, entries,
                 )));
         }
         if !records.is_empty() {

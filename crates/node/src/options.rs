@@ -289,7 +289,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("logthreadnames", NONE, DebugTest, Implemented),
     opt("logtimemicros", DEBUG_ONLY, DebugTest, Implemented),
     opt("logtimestamps", NONE, DebugTest, Implemented),
-    opt("maxsigcachesize", DEBUG_ONLY, DebugTest, Ignored),
+    opt("maxsigcachesize", DEBUG_ONLY, DebugTest, Implemented),
     opt("maxtipage", DEBUG_ONLY, DebugTest, Ignored),
     opt("mocktime", DEBUG_ONLY, DebugTest, Implemented),
     opt("printpriority", DEBUG_ONLY, DebugTest, Ignored),
