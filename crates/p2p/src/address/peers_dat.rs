@@ -508,6 +508,41 @@ mod tests {
     }
 
     #[test]
+    fn damaged_files_are_errors_never_panics() {
+        // 20,000 seeded damages of a real file: bytes changed, cut, repeated.
+        let good = sample().encode(REGTEST);
+        let anchors = encode_anchors(&[entry(1).address, entry(2).address], REGTEST);
+        let mut seed = 0x5eed_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n.max(1) as u64).unwrap_or(0)
+        };
+        for round in 0..20_000 {
+            let base = if round % 2 == 0 { &good } else { &anchors };
+            let mut bytes = base.clone();
+            match next(3) {
+                0 => {
+                    for _ in 0..=next(4) {
+                        let at = next(bytes.len());
+                        bytes[at] = u8::try_from(next(256)).unwrap_or(0);
+                    }
+                }
+                1 => bytes.truncate(next(bytes.len())),
+                _ => {
+                    let at = next(bytes.len());
+                    let piece = bytes[at..].to_vec();
+                    bytes.extend_from_slice(&piece);
+                }
+            }
+            // Whatever the verdict, it comes back as a value.
+            let _ = PeersFile::decode(&bytes, REGTEST);
+            let _ = decode_anchors(&bytes, REGTEST);
+        }
+    }
+
+    #[test]
     fn anchors_read_as_core_wrote_them() {
         // bitcoind's anchors.dat after `addconnection 127.0.0.1:29444 block-relay-only`
         // and `stop`: the time and services Core gives a connection it was told to open.
