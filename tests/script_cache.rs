@@ -4,7 +4,8 @@
 //!
 //! The spend below carries a broken signature, so that whether its scripts ran shows in
 //! the verdict. A note is a promise that they passed, which is why only the node's own
-//! mempool writes them.
+//! mempool writes them. Beside the notes, the signatures a checker verified while
+//! storing are looked up (and used up) by the block's checks.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use sou::chain::consensus::block_script_flags;
 use sou::chain::ScriptCache;
 use sou::primitives::network::REGTEST;
-use sou::script::VerifyFlags;
+use sou::script::{verify_input_cached, PrecomputedTransactionData, VerifyFlags};
 use sou::{Amount, BlockHash, Transaction, TxOut};
 use sou_testkit::TestChain;
 
@@ -79,4 +80,30 @@ fn a_note_under_the_blocks_flags_skips_the_scripts_once() {
     assert!(!refused_for_its_script(&mut chain, tx.clone()));
     assert!(cache.is_empty(), "the note is used up");
     assert_eq!(chain.state.height(), 102);
+}
+
+#[test]
+fn signatures_verified_before_are_used_up_by_the_block() {
+    let mut chain = TestChain::new();
+    let coins = chain.mine_empty(101);
+    let cache = Arc::new(ScriptCache::new([7; 32], 100));
+    chain.state.set_script_cache(Arc::clone(&cache));
+    let pay = TxOut {
+        value: Amount::from_sat(coins[0].value.to_sat() - 1_000),
+        script_pubkey: chain.script(),
+    };
+    let tx = chain.spend(&coins[0], vec![pay]);
+    // As the pool checks it: the valid signature is kept.
+    let spent = vec![TxOut {
+        value: coins[0].value,
+        script_pubkey: chain.script(),
+    }];
+    let precomputed = PrecomputedTransactionData::new(&tx, spent);
+    let flags = next_flags(&chain);
+    verify_input_cached(&tx, 0, &precomputed, flags, Some(cache.signatures(true))).unwrap();
+    assert_eq!(cache.signature_count(), 1);
+    // No note for the transaction: the block checks its script, and finds the signature.
+    assert!(!refused_for_its_script(&mut chain, tx));
+    assert_eq!(chain.state.height(), 102);
+    assert_eq!(cache.signature_count(), 0, "used up by the block");
 }

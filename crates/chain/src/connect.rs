@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use sou_primitives::block::Block;
 use sou_primitives::network::{Params, COINBASE_MATURITY};
 use sou_primitives::{Amount, BlockHash, OutPoint, Transaction, TxOut, Txid};
-use sou_script::{verify_input_with, PrecomputedTransactionData, ScriptError, VerifyFlags};
+use sou_script::{verify_input_cached, PrecomputedTransactionData, ScriptError, VerifyFlags};
 
 use crate::chainstate::ChainstateError;
 use crate::consensus::{
@@ -353,7 +353,7 @@ fn check_scripts_in_order(
     context: &BlockContext<'_>,
     jobs: Vec<(usize, Vec<TxOut>)>,
 ) -> Result<(), BlockError> {
-    let (block, txids, flags) = (context.block, context.txids, context.flags);
+    let (block, txids) = (context.block, context.txids);
     for (index, spent) in jobs {
         if context.scripts_checked(index) {
             continue;
@@ -361,7 +361,7 @@ fn check_scripts_in_order(
         let tx = &block.txdata[index];
         let precomputed = PrecomputedTransactionData::new(tx, spent);
         if let Some((input, error)) =
-            first_script_failure(tx, 0..tx.input.len(), &precomputed, flags)
+            first_script_failure(tx, 0..tx.input.len(), &precomputed, context)
         {
             return Err(BlockError::Script {
                 txid: txids[index],
@@ -394,7 +394,6 @@ fn apply_checking_in_parallel<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
     undo: &mut BlockUndo,
 ) -> (Applied<C::Error>, Result<(), BlockError>) {
     let block = context.block;
-    let flags = context.flags;
     // Only invalid blocks write here.
     let failures: Mutex<Vec<ScriptFailure>> = Mutex::new(Vec::new());
     let record = |index: usize, found: Option<(usize, ScriptError)>| {
@@ -422,11 +421,17 @@ fn apply_checking_in_parallel<V: AncestorView + ?Sized, C: CoinsStore + ?Sized>(
                     let precomputed = Arc::clone(&precomputed);
                     let range = start..(start + INPUTS_PER_TASK).min(inputs);
                     scope.spawn(move |_| {
-                        record(index, first_script_failure(tx, range, &precomputed, flags));
+                        record(
+                            index,
+                            first_script_failure(tx, range, &precomputed, context),
+                        );
                     });
                 }
                 let range = 0..INPUTS_PER_TASK.min(inputs);
-                record(index, first_script_failure(tx, range, &precomputed, flags));
+                record(
+                    index,
+                    first_script_failure(tx, range, &precomputed, context),
+                );
             });
         })
     });
@@ -451,10 +456,13 @@ fn first_script_failure(
     tx: &Transaction,
     inputs: Range<usize>,
     precomputed: &PrecomputedTransactionData,
-    flags: VerifyFlags,
+    context: &BlockContext<'_>,
 ) -> Option<(usize, ScriptError)> {
+    // Signatures the pool verified are looked up, and used up (Core's block checks
+    // consult the signature cache without storing).
+    let signatures = context.cache.map(|cache| cache.signatures(false));
     inputs.into_iter().find_map(|input| {
-        let error = verify_input_with(tx, input, precomputed, flags).err()?;
+        let error = verify_input_cached(tx, input, precomputed, context.flags, signatures).err()?;
         Some((
             input,
             error.script_error().expect(

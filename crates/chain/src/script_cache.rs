@@ -15,101 +15,78 @@
 //! salt, as Core does, so that nobody can aim transactions at one entry; the cache holds
 //! a bounded number of them and forgets the oldest first.
 //!
+//! When a transaction misses (the flags changed, or the note was forgotten), its
+//! signatures may still be known: the pool also keeps each valid signature it verified
+//! (sou-script's `SignatureCache`), which a block's checks look up and use up.
+//!
 //! References: Core `CheckInputScripts` and `ValidationCache` (src/validation.cpp,
 //! src/validation.h), `MemPoolAccept::ConsensusScriptChecks`.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::{Mutex, PoisonError};
-
 use sou_primitives::hashes::sha256;
 use sou_primitives::Wtxid;
+use sou_script::sigcache::{SaltedCache, SignatureCache, SignatureCacheUse};
 use sou_script::VerifyFlags;
 
 /// Entries kept by default: Core gives its script execution cache 16 MiB of 32-byte
 /// entries.
 pub const DEFAULT_SCRIPT_CACHE_ENTRIES: usize = 16 * 1024 * 1024 / 32;
 
-/// Transactions whose scripts passed under given flags (see the module's notes).
+/// Transactions whose scripts passed under given flags (see the module's notes), and
+/// beside them the signatures verified on the way (Core keeps the two in its
+/// `ValidationCache`).
 #[derive(Debug)]
 pub struct ScriptCache {
-    salt: [u8; 32],
-    capacity: usize,
-    entries: Mutex<Entries>,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    set: HashSet<[u8; 32]>,
-    order: VecDeque<[u8; 32]>,
+    transactions: SaltedCache,
+    signatures: SignatureCache,
 }
 
 impl ScriptCache {
-    /// An empty cache of at most `capacity` entries, its keys salted with `salt` (which
-    /// should be secret and random: sou-node draws it from the system).
+    /// An empty cache of at most `capacity` transactions and as many signatures, its keys
+    /// salted with `salt` (which should be secret and random: sou-node draws it from the
+    /// system).
     pub fn new(salt: [u8; 32], capacity: usize) -> ScriptCache {
+        // The signatures' salt is derived, so that the two sets never share a key.
+        let signature_salt = sha256(&[&salt[..], b"signatures"].concat());
         ScriptCache {
-            salt,
-            capacity,
-            entries: Mutex::new(Entries::default()),
+            transactions: SaltedCache::new(salt, capacity),
+            signatures: SignatureCache::new(signature_salt, capacity),
         }
-    }
-
-    fn key(&self, wtxid: &Wtxid, flags: VerifyFlags) -> [u8; 32] {
-        let mut data = Vec::with_capacity(68);
-        data.extend_from_slice(&self.salt);
-        data.extend_from_slice(wtxid.as_byte_array());
-        data.extend_from_slice(&flags.bits().to_le_bytes());
-        sha256(&data)
     }
 
     /// Notes that every input of `wtxid` passed its scripts under `flags`.
     pub fn insert(&self, wtxid: &Wtxid, flags: VerifyFlags) {
-        if self.capacity == 0 {
-            return;
-        }
-        let key = self.key(wtxid, flags);
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if !entries.set.insert(key) {
-            return;
-        }
-        entries.order.push_back(key);
-        // Taken keys linger in `order`: sweep them out before it grows past twice the
-        // capacity, so that memory stays bounded however the cache is used.
-        if entries.order.len() > 2 * self.capacity {
-            let Entries { set, order } = &mut *entries;
-            order.retain(|k| set.contains(k));
-        }
-        while entries.set.len() > self.capacity {
-            match entries.order.pop_front() {
-                Some(oldest) => {
-                    entries.set.remove(&oldest);
-                }
-                None => break,
-            }
-        }
+        self.transactions
+            .insert(&[wtxid.as_byte_array(), &flags.bits().to_le_bytes()]);
     }
 
     /// True if `wtxid` was noted under `flags`; the note is dropped (a block uses it once).
     pub fn take(&self, wtxid: &Wtxid, flags: VerifyFlags) -> bool {
-        let key = self.key(wtxid, flags);
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        // The key stays in `order` until its turn comes: removing it there would cost a
-        // scan, and a stale key in `order` only evicts nothing when it comes up.
-        entries.set.remove(&key)
+        self.transactions
+            .contains(&[wtxid.as_byte_array(), &flags.bits().to_le_bytes()], true)
+    }
+
+    /// The signature cache, for a checker: `store` while accepting a transaction, not
+    /// while connecting a block (which uses up what it finds).
+    pub fn signatures(&self, store: bool) -> SignatureCacheUse<'_> {
+        SignatureCacheUse {
+            cache: &self.signatures,
+            store,
+        }
     }
 
     /// How many transactions are noted.
     pub fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .set
-            .len()
+        self.transactions.len()
     }
 
-    /// True when nothing is noted.
+    /// True when no transaction is noted.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.transactions.is_empty()
+    }
+
+    /// How many signatures are held.
+    pub fn signature_count(&self) -> usize {
+        self.signatures.len()
     }
 }
 

@@ -26,6 +26,13 @@ fn noted(shared: &Shared) -> usize {
     node.chain().script_cache().map_or(0, |cache| cache.len())
 }
 
+fn signatures(shared: &Shared) -> usize {
+    let node = shared.node();
+    node.chain()
+        .script_cache()
+        .map_or(0, |cache| cache.signature_count())
+}
+
 #[test]
 fn the_pool_notes_what_it_checked_and_the_block_uses_it() {
     let datadir = support::fresh_datadir("script-cache");
@@ -34,6 +41,7 @@ fn the_pool_notes_what_it_checked_and_the_block_uses_it() {
         format!("-datadir={}", datadir.display()),
         format!("-rpcport={}", support::free_port()),
         "-listen=0".into(),
+        "-fallbackfee=0.0001".into(),
     ])
     .unwrap();
     let shared = node.shared().clone();
@@ -52,6 +60,19 @@ fn the_pool_notes_what_it_checked_and_the_block_uses_it() {
     rpc(&shared, "generatetoaddress", json!([1, address()]));
     assert_eq!(rpc(&shared, "getrawmempool", json!([])), json!([]));
     assert_eq!(noted(&shared), 0, "the block used the note up");
+
+    // A signed payment (the coins above need no signature): the pool keeps its
+    // signatures as it checks them.
+    rpc(&shared, "createwallet", json!(["w"]));
+    let mine = call(&shared, "getnewaddress", json!([]), Some("w")).unwrap();
+    rpc(&shared, "generatetoaddress", json!([101, mine]));
+    assert_eq!(signatures(&shared), 0);
+    call(&shared, "sendtoaddress", json!([address(), 1]), Some("w")).unwrap();
+    assert!(
+        signatures(&shared) >= 1,
+        "the payment's signatures are kept"
+    );
+    assert_eq!(noted(&shared), 1);
     node.stop().unwrap();
     let _ = std::fs::remove_dir_all(&datadir);
 }

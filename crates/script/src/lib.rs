@@ -9,6 +9,7 @@
 //! | --- | --- |
 //! | [`interpreter`] | [`verify_input`] and [`verify_script`] (P2SH, segwit v0, taproot key and script paths), [`eval_script`] (Core's `EvalScript`, check for check), the [`SignatureChecker`](interpreter::SignatureChecker) trait with a checker over a transaction and one over none |
 //! | [`sighash`] | what a signature commits to: legacy (with Core's script-code quirks), BIP143, BIP341/342, and the sighash type; [`PrecomputedTransactionData`] makes hashing every input of a transaction linear |
+//! | [`sigcache`] | [`SignatureCache`](sigcache::SignatureCache): valid signatures verified once, looked up by the checker ([`verify_input_cached`]); the salted, bounded [`SaltedCache`](sigcache::SaltedCache) under it |
 //! | [`flags`] | [`VerifyFlags`] with Core's bit positions: the consensus and the standard rule sets |
 //! | [`error`] | [`ScriptError`], one variant per Core error, named as in Core's vector files; [`InputError`], a caller's mistake, never a script verdict |
 //! | [`num`] | script numbers: minimal encoding, the 4-byte limit |
@@ -46,12 +47,14 @@ pub mod error;
 pub mod flags;
 pub mod interpreter;
 pub mod num;
+pub mod sigcache;
 pub mod sighash;
 pub mod trace;
 
 pub use error::{InputError, ScriptError};
 pub use flags::VerifyFlags;
 pub use interpreter::{
-    eval_script, verify_input, verify_input_with, verify_script, verify_script_traced,
+    eval_script, verify_input, verify_input_cached, verify_input_with, verify_script,
+    verify_script_traced,
 };
 pub use sighash::{PrecomputedTransactionData, SigVersion, Sighash, SighashType};

@@ -34,7 +34,7 @@ use sou_chain::consensus::{
 };
 use sou_primitives::network::COINBASE_MATURITY;
 use sou_primitives::{Amount, FeeRate, OutPoint, Transaction, TxOut, Txid, Wtxid};
-use sou_script::{verify_input_with, PrecomputedTransactionData};
+use sou_script::{verify_input_cached, PrecomputedTransactionData};
 
 use super::package::{check_well_formed, is_child_with_parents, PackageError};
 use super::rbf::{ancestors_disjoint, entries_for_conflicts, pays_for_rbf};
@@ -568,7 +568,7 @@ impl Mempool {
                 return work.failure(rejection);
             }
         }
-        if let Err(rejection) = policy_script_checks(&work) {
+        if let Err(rejection) = policy_script_checks(&work, tip) {
             return work.failure(rejection);
         }
         let outcome = TxOutcome::Valid {
@@ -692,7 +692,7 @@ impl Mempool {
             }
         }
         for work in &works {
-            if let Err(rejection) = policy_script_checks(work) {
+            if let Err(rejection) = policy_script_checks(work, tip) {
                 results.insert(work.wtxid, work.failure(rejection));
                 return tx_failed(results);
             }
@@ -1150,12 +1150,19 @@ fn feerate_string(rate: FeeFrac) -> String {
 }
 
 /// Core `PolicyScriptChecks`: every input's scripts under the standard flags.
-fn policy_script_checks(work: &Work) -> Result<(), Rejection> {
+fn policy_script_checks(work: &Work, tip: &TipContext<'_>) -> Result<(), Rejection> {
     let precomputed = PrecomputedTransactionData::new(&work.tx, work.spent.clone());
+    // Valid signatures are kept for the next check of the same ones (Core stores them in
+    // `PolicyScriptChecks`, a test of acceptance included).
+    let signatures = tip.script_cache.map(|(cache, _)| cache.signatures(true));
     for (index, input) in work.tx.input.iter().enumerate() {
-        if let Err(e) =
-            verify_input_with(&work.tx, index, &precomputed, STANDARD_SCRIPT_VERIFY_FLAGS)
-        {
+        if let Err(e) = verify_input_cached(
+            &work.tx,
+            index,
+            &precomputed,
+            STANDARD_SCRIPT_VERIFY_FLAGS,
+            signatures,
+        ) {
             let message = match &e {
                 sou_script::InputError::Script(error) => error.core_message(),
                 _ => "unknown error",

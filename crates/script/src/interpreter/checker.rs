@@ -14,6 +14,7 @@ use sou_primitives::transaction::{
 };
 use sou_primitives::{Amount, Transaction};
 
+use crate::sigcache::SignatureCacheUse;
 use crate::sighash::{
     legacy_sighash, segwit_v0_sighash, taproot_sighash, PrecomputedTransactionData, SigVersion,
     SighashType, TaprootContext,
@@ -80,6 +81,7 @@ pub struct TransactionChecker<'a> {
     input_index: usize,
     amount: Amount,
     precomputed: &'a PrecomputedTransactionData,
+    cache: Option<SignatureCacheUse<'a>>,
 }
 
 impl<'a> TransactionChecker<'a> {
@@ -96,7 +98,14 @@ impl<'a> TransactionChecker<'a> {
             input_index,
             amount,
             precomputed,
+            cache: None,
         }
+    }
+
+    /// The same checker consulting `cache` (Core `CachingTransactionSignatureChecker`).
+    pub fn with_cache(mut self, cache: Option<SignatureCacheUse<'a>>) -> TransactionChecker<'a> {
+        self.cache = cache;
+        self
     }
 }
 
@@ -133,10 +142,19 @@ impl SignatureChecker for TransactionChecker<'_> {
         let Ok(mut signature) = secp256k1::ecdsa::Signature::from_der_lax(der) else {
             return false;
         };
+        if let Some(c) = self.cache {
+            if c.cache.contains_ecdsa(&sighash.0, pubkey, der, !c.store) {
+                return true;
+            }
+        }
         signature.normalize_s();
-        secp256k1::SECP256K1
+        let valid = secp256k1::SECP256K1
             .verify_ecdsa(secp256k1::Message::from_digest(sighash.0), &signature, &key)
-            .is_ok()
+            .is_ok();
+        if let Some(c) = self.cache.filter(|c| valid && c.store) {
+            c.cache.insert_ecdsa(&sighash.0, pubkey, der);
+        }
+        valid
     }
 
     fn check_schnorr_signature(
@@ -168,10 +186,19 @@ impl SignatureChecker for TransactionChecker<'_> {
         .ok_or(ScriptError::SchnorrSigHashtype)?;
         let key = xonly(pubkey).ok_or(ScriptError::SchnorrSig)?;
         let sig: [u8; 64] = sig.try_into().map_err(|_| ScriptError::SchnorrSigSize)?;
+        if let Some(c) = self.cache {
+            if c.cache.contains_schnorr(&sighash.0, pubkey, &sig, !c.store) {
+                return Ok(());
+            }
+        }
         let signature = secp256k1::schnorr::Signature::from_byte_array(sig);
         secp256k1::SECP256K1
             .verify_schnorr(&signature, &sighash.0, &key)
-            .map_err(|_| ScriptError::SchnorrSig)
+            .map_err(|_| ScriptError::SchnorrSig)?;
+        if let Some(c) = self.cache.filter(|c| c.store) {
+            c.cache.insert_schnorr(&sighash.0, pubkey, &sig);
+        }
+        Ok(())
     }
 
     fn check_lock_time(&self, lock_time: i64) -> bool {

@@ -215,6 +215,18 @@ pub fn verify_input_with(
     precomputed: &PrecomputedTransactionData,
     flags: VerifyFlags,
 ) -> Result<(), InputError> {
+    verify_input_cached(tx, input_index, precomputed, flags, None)
+}
+
+/// [`verify_input_with`], its signatures looked up in (and, when `cache.store`, added
+/// to) a [`SignatureCache`](crate::sigcache::SignatureCache).
+pub fn verify_input_cached(
+    tx: &Transaction,
+    input_index: usize,
+    precomputed: &PrecomputedTransactionData,
+    flags: VerifyFlags,
+    cache: Option<crate::sigcache::SignatureCacheUse<'_>>,
+) -> Result<(), InputError> {
     let input = tx.input.get(input_index).ok_or(InputError::NoSuchInput {
         index: input_index,
         inputs: tx.input.len(),
@@ -222,7 +234,8 @@ pub fn verify_input_with(
     let spent = precomputed
         .spent_output(input_index)
         .ok_or(InputError::MissingSpentOutput { index: input_index })?;
-    let checker = TransactionChecker::new(tx, input_index, spent.value, precomputed);
+    let checker =
+        TransactionChecker::new(tx, input_index, spent.value, precomputed).with_cache(cache);
     verify_script(
         &input.script_sig,
         &spent.script_pubkey,
