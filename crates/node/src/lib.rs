@@ -40,7 +40,8 @@
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
 //! Deliberately absent (for now): automatic outbound connections (peers are the ones
-//! `-connect`, `-addnode` and `addnode` name, or that connect in; the address manager
+//! `-connect`, `-addnode` and `addnode` name, `-seednode` to ask for addresses, or that
+//! connect in; the address manager
 //! is kept, and saved to `peers.dat` in Core's format, but has no buckets; `anchors.dat`
 //! is kept too, and its anchors tried at start), fee
 //! estimation.

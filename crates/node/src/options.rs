@@ -211,7 +211,7 @@ pub static BITCOIND_OPTIONS: &[OptionSpec] = &[
     opt("port", NETWORK_ONLY, Connection, Implemented),
     opt("proxy", DISALLOW_ELISION, Connection, Ignored),
     opt("proxyrandomize", NONE, Connection, Ignored),
-    opt("seednode", NONE, Connection, Ignored),
+    opt("seednode", NONE, Connection, Implemented),
     opt("timeout", NONE, Connection, Implemented),
     opt("torcontrol", NONE, Connection, Ignored),
     opt("torpassword", SENSITIVE, Connection, Ignored),

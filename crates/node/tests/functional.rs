@@ -138,6 +138,11 @@ fn node_anchors() {
 }
 
 #[test]
+fn node_seednodes() {
+    run_functional("node_seednodes.py");
+}
+
+#[test]
 fn cached_chain() {
     run_functional("cached_chain.py");
 }

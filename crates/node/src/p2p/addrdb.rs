@@ -193,6 +193,59 @@ impl Net {
         }
     }
 
+    /// `-seednode`: nodes asked for addresses, one at a time, when the address manager
+    /// has none to offer (Core's part of `ThreadOpenConnections`): at start if it is empty,
+    /// then every ten seconds while fewer than two automatic outbound peers are connected.
+    /// Each is an address-fetch connection, closed once the addresses came (or after five
+    /// minutes).
+    pub(super) async fn use_seed_nodes(shared: Arc<Shared>, mut seeds: Vec<String>) {
+        const SEED_OUTBOUND_CONNECTION_THRESHOLD: usize = 2;
+        const ADD_NEXT_SEEDNODE: std::time::Duration = std::time::Duration::from_secs(10);
+        let mut add = shared.net.addrman().is_empty() && !seeds.is_empty();
+        let mut timer = std::time::Instant::now();
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        loop {
+            if add {
+                add = false;
+                let Some(seed) = seeds.pop() else {
+                    return;
+                };
+                if shared.net.addrman().is_empty() {
+                    tracing::info!("Empty addrman, adding seednode ({seed}) to addrfetch");
+                } else {
+                    tracing::info!(
+                        "Couldn't connect to peers from addrman after {} seconds. Adding seednode ({seed}) to addrfetch",
+                        ADD_NEXT_SEEDNODE.as_secs()
+                    );
+                }
+                let v2 = v2transport::enabled(&shared.net);
+                shared
+                    .net
+                    .open_connection_as(&seed, ConnectionType::AddrFetch, v2);
+            }
+            if seeds.is_empty() {
+                return;
+            }
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = shared.stopped() => return,
+            }
+            let full_relay = shared
+                .net
+                .peers()
+                .list()
+                .iter()
+                .filter(|p| p.connection_type == ConnectionType::OutboundFullRelay)
+                .count();
+            if full_relay < SEED_OUTBOUND_CONNECTION_THRESHOLD
+                && timer.elapsed() > ADD_NEXT_SEEDNODE
+            {
+                timer = std::time::Instant::now();
+                add = true;
+            }
+        }
+    }
+
     /// Saves the addresses every fifteen minutes (Core's `DUMP_PEERS_INTERVAL`), so a
     /// crash loses little.
     pub(super) async fn save_addresses_periodically(shared: Arc<Shared>) {

@@ -31,6 +31,9 @@ use crate::rpc::dispatch::Shared;
 /// A peer must finish the handshake within this (Core's `-peertimeout` default; the
 /// option sets [`Net::peer_timeout`](super::Net::peer_timeout)).
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long an address-fetch connection may stay (Core: ten times
+/// `AVG_ADDRESS_BROADCAST_INTERVAL`, 30 s).
+const ADDR_FETCH_TIMEOUT: Duration = Duration::from_secs(300);
 /// How often we ping (Core `PING_INTERVAL`).
 pub const PING_INTERVAL: Duration = Duration::from_secs(2 * 60);
 /// A ping unanswered this long ends the connection (Core `TIMEOUT_INTERVAL`).
@@ -286,6 +289,13 @@ async fn read_loop(
                 }
                 if state.download_timed_out() {
                     return Err(Disconnect("Timeout downloading block".into()));
+                }
+                // Core `SendMessages`: an address-fetch connection lasts at most ten
+                // address broadcast intervals.
+                if peer.connection_type == ConnectionType::AddrFetch
+                    && started.elapsed() > ADDR_FETCH_TIMEOUT
+                {
+                    return Err(Disconnect("addrfetch connection timeout".into()));
                 }
                 if shared.net.blocks_in_flight().is_stalling(peer.id) {
                     return Err(Disconnect(format!(

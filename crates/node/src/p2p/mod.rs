@@ -549,6 +549,20 @@ pub async fn start(config: &Config, shared: &Arc<Shared>) -> Result<(), String> 
     tokio::spawn(Net::keep_manual_connections(shared.clone()));
     tokio::spawn(Net::save_addresses_periodically(shared.clone()));
     net.connect_to_anchors(anchors);
+    if picks_peers {
+        // Core shuffles them, so that a restart does not always ask the same one first.
+        let mut seeds = config.get_all("seednode");
+        let mut shuffle = [0u8; 8];
+        let _ = getrandom::getrandom(&mut shuffle);
+        let mut state = u64::from_le_bytes(shuffle) | 1;
+        for i in (1..seeds.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            seeds.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap_or(0));
+        }
+        tokio::spawn(Net::use_seed_nodes(shared.clone(), seeds));
+    }
     Ok(())
 }
 
