@@ -40,11 +40,9 @@
 //!   answers recorded from bitcoind, and with a running one when `BITCOIND` is set.
 //!
 //! Deliberately absent (for now): automatic outbound connections (peers are the ones
-//! `-connect`, `-addnode` and `addnode` name, `-seednode` to ask for addresses, or that
-//! connect in; the address manager
-//! is kept, and saved to `peers.dat` in Core's format, but has no buckets; `anchors.dat`
-//! is kept too, and its anchors tried at start), fee
-//! estimation.
+//! `-connect`, `-addnode` and `addnode` name, the anchors of the last clean stop,
+//! `-seednode` asked for addresses, and those that connect in; the address manager is
+//! kept and saved to `peers.dat` in Core's format, but has no buckets), fee estimation.
 
 pub mod blockfiles;
 pub mod cli;
