@@ -87,8 +87,12 @@ impl SaltedCache {
 
     /// True if the entry made of `parts` is present; with `erase`, it is removed.
     pub fn contains(&self, parts: &[&[u8]], erase: bool) -> bool {
-        let key = self.key(parts);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // An empty cache (a node in initial download, its pool empty) costs no hashing.
+        if entries.set.is_empty() {
+            return false;
+        }
+        let key = self.key(parts);
         if erase {
             entries.set.remove(&key)
         } else {
