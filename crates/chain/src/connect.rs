@@ -270,8 +270,10 @@ impl BlockContext<'_> {
     /// True when the mempool already checked the scripts of transaction `index` under
     /// this block's flags (the cache's note is used up).
     fn scripts_checked(&self, index: usize) -> bool {
-        self.cache
-            .is_some_and(|cache| cache.take(&self.block.txdata[index].compute_wtxid(), self.flags))
+        // The wtxid is computed only when there are notes to look in.
+        self.cache.is_some_and(|cache| {
+            !cache.is_empty() && cache.take(&self.block.txdata[index].compute_wtxid(), self.flags)
+        })
     }
 }
 
