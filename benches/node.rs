@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 use sou::chain::{Chainstate, ConnectOptions};
 use sou::node::daemon::InProcessNode;
 use sou::primitives::encoding::serialize;
-use sou::{Amount, Block, OutPoint, TxOut};
-use sou_testkit::{Funding, TestChain};
+use sou::Block;
+use sou_testkit::TestChain;
 
 mod support;
 
@@ -31,67 +31,6 @@ const GROUP: &str = "node";
 const BLOCKS: usize = 1000;
 const TXS_PER_BLOCK: usize = 100;
 const GETBLOCK_REQUESTS: u32 = 200;
-
-/// Genesis' children: 101 empty blocks (mature coinbases), a block fanning one coinbase out
-/// to 100 coins, then 1,000 blocks of 100 transactions, each spending the previous
-/// block's coin of its strand.
-fn build_chain() -> Vec<Block> {
-    let mut chain = TestChain::new();
-    let coinbases = chain.mine_empty(101);
-    let per_strand = coinbases[0].value.to_sat() / TXS_PER_BLOCK as i64 - 10_000;
-    let fan = chain.spend(
-        &coinbases[0],
-        (0..TXS_PER_BLOCK)
-            .map(|_| TxOut {
-                value: Amount::from_sat(per_strand),
-                script_pubkey: chain.script(),
-            })
-            .collect(),
-    );
-    let fan_fee = coinbases[0].value.to_sat() - per_strand * TXS_PER_BLOCK as i64;
-    let fan_txid = fan.compute_txid();
-    chain
-        .mine_block(vec![fan], Amount::from_sat(fan_fee))
-        .expect("fan-out block");
-    let mut coins: Vec<Funding> = (0..TXS_PER_BLOCK)
-        .map(|i| Funding {
-            outpoint: OutPoint::new(fan_txid, u32::try_from(i).unwrap()),
-            value: Amount::from_sat(per_strand),
-            height: 102,
-        })
-        .collect();
-    for _ in 0..BLOCKS {
-        let height = chain.state.height() + 1;
-        let txs: Vec<_> = coins
-            .iter()
-            .map(|coin| {
-                chain.spend(
-                    coin,
-                    vec![TxOut {
-                        value: Amount::from_sat(coin.value.to_sat() - 1_000),
-                        script_pubkey: chain.script(),
-                    }],
-                )
-            })
-            .collect();
-        coins = txs
-            .iter()
-            .zip(&coins)
-            .map(|(tx, coin)| Funding {
-                outpoint: OutPoint::new(tx.compute_txid(), 0),
-                value: Amount::from_sat(coin.value.to_sat() - 1_000),
-                height,
-            })
-            .collect();
-        chain
-            .mine_block(txs, Amount::from_sat(1_000 * TXS_PER_BLOCK as i64))
-            .expect("valid block");
-    }
-    chain.state.active_chain()[1..]
-        .iter()
-        .map(|hash| chain.state.block_ref(hash).unwrap().clone())
-        .collect()
-}
 
 fn fresh_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sou-bench-{tag}-{}", std::process::id()));
@@ -309,7 +248,7 @@ fn median_ns(name: &str) -> Option<f64> {
 }
 
 fn main() {
-    let blocks = build_chain();
+    let blocks = TestChain::strand_blocks(BLOCKS, TXS_PER_BLOCK);
     let hexes: Vec<String> = blocks.iter().map(|b| hex::encode(serialize(b))).collect();
     support::run(|c| bench(c, &blocks, &hexes));
     println!(

@@ -41,8 +41,7 @@ use criterion::{Criterion, SamplingMode};
 use serde_json::json;
 use sou::node::daemon::InProcessNode;
 use sou::primitives::encoding::serialize;
-use sou::{Amount, Block, OutPoint, TxOut};
-use sou_testkit::{Funding, TestChain};
+use sou_testkit::TestChain;
 
 #[path = "support/rpc.rs"]
 mod rpc;
@@ -61,66 +60,6 @@ const PAIRED_ROUNDS: usize = 5;
 const POLL: Duration = Duration::from_millis(50);
 /// A round that takes longer has stalled.
 const STALL: Duration = Duration::from_secs(600);
-
-/// Genesis' children: 101 empty blocks, the fan-out block, then the blocks of
-/// transactions (as benches/node.rs builds them, longer).
-fn build_chain() -> Vec<Block> {
-    let mut chain = TestChain::new();
-    let coinbases = chain.mine_empty(101);
-    let per_strand = coinbases[0].value.to_sat() / TXS_PER_BLOCK as i64 - 10_000;
-    let fan = chain.spend(
-        &coinbases[0],
-        (0..TXS_PER_BLOCK)
-            .map(|_| TxOut {
-                value: Amount::from_sat(per_strand),
-                script_pubkey: chain.script(),
-            })
-            .collect(),
-    );
-    let fan_fee = coinbases[0].value.to_sat() - per_strand * TXS_PER_BLOCK as i64;
-    let fan_txid = fan.compute_txid();
-    chain
-        .mine_block(vec![fan], Amount::from_sat(fan_fee))
-        .expect("fan-out block");
-    let mut coins: Vec<Funding> = (0..TXS_PER_BLOCK)
-        .map(|i| Funding {
-            outpoint: OutPoint::new(fan_txid, u32::try_from(i).unwrap()),
-            value: Amount::from_sat(per_strand),
-            height: 102,
-        })
-        .collect();
-    for _ in 0..BLOCKS {
-        let height = chain.state.height() + 1;
-        let txs: Vec<_> = coins
-            .iter()
-            .map(|coin| {
-                chain.spend(
-                    coin,
-                    vec![TxOut {
-                        value: Amount::from_sat(coin.value.to_sat() - 1_000),
-                        script_pubkey: chain.script(),
-                    }],
-                )
-            })
-            .collect();
-        coins = txs
-            .iter()
-            .zip(&coins)
-            .map(|(tx, coin)| Funding {
-                outpoint: OutPoint::new(tx.compute_txid(), 0),
-                value: Amount::from_sat(coin.value.to_sat() - 1_000),
-                height,
-            })
-            .collect();
-        chain
-            .mine_block(txs, Amount::from_sat(1_000 * TXS_PER_BLOCK as i64))
-            .expect("valid block");
-    }
-    chain.state.active_chain()[1..]
-        .iter()
-        .map(|hash| chain.state.block_ref(hash).unwrap().clone())
-        .collect()
-}
 
 /// A node holding the whole chain, listening for peers on loopback.
 struct Source {
@@ -286,7 +225,7 @@ fn bench(
 
 fn main() {
     let started = Instant::now();
-    let blocks = build_chain();
+    let blocks = TestChain::strand_blocks(BLOCKS, TXS_PER_BLOCK);
     let hexes: Vec<String> = blocks.iter().map(|b| hex::encode(serialize(b))).collect();
     let tip = blocks.last().unwrap().block_hash().to_string();
     println!(

@@ -22,9 +22,9 @@ use sou::script::{verify_input_cached, PrecomputedTransactionData, VerifyFlags};
 use sou::{Amount, BlockHash, Transaction, TxOut};
 use sou_testkit::TestChain;
 
-/// A chain of 101 blocks with a cache, and a spend of its first coin whose signature is
-/// broken.
-fn chain_and_bad_spend() -> (TestChain, Arc<ScriptCache>, Transaction) {
+/// A chain of 101 blocks with a cache, a signed spend of its first coin, and the output
+/// that coin is.
+fn chain_and_spend() -> (TestChain, Arc<ScriptCache>, Transaction, TxOut) {
     let mut chain = TestChain::new();
     let coins = chain.mine_empty(101);
     let cache = Arc::new(ScriptCache::new([7; 32], 100));
@@ -33,7 +33,17 @@ fn chain_and_bad_spend() -> (TestChain, Arc<ScriptCache>, Transaction) {
         value: Amount::from_sat(coins[0].value.to_sat() - 1_000),
         script_pubkey: chain.script(),
     };
-    let mut tx = chain.spend(&coins[0], vec![pay]);
+    let tx = chain.spend(&coins[0], vec![pay]);
+    let spent = TxOut {
+        value: coins[0].value,
+        script_pubkey: chain.script(),
+    };
+    (chain, cache, tx, spent)
+}
+
+/// [`chain_and_spend`] with the spend's signature broken.
+fn chain_and_bad_spend() -> (TestChain, Arc<ScriptCache>, Transaction) {
+    let (chain, cache, mut tx, _) = chain_and_spend();
     let mut items: Vec<Vec<u8>> = tx.input[0].witness.iter().map(<[u8]>::to_vec).collect();
     // The signature's last byte before the sighash type.
     let at = items[0].len() - 2;
@@ -84,21 +94,9 @@ fn a_note_under_the_blocks_flags_skips_the_scripts_once() {
 
 #[test]
 fn signatures_verified_before_are_used_up_by_the_block() {
-    let mut chain = TestChain::new();
-    let coins = chain.mine_empty(101);
-    let cache = Arc::new(ScriptCache::new([7; 32], 100));
-    chain.state.set_script_cache(Arc::clone(&cache));
-    let pay = TxOut {
-        value: Amount::from_sat(coins[0].value.to_sat() - 1_000),
-        script_pubkey: chain.script(),
-    };
-    let tx = chain.spend(&coins[0], vec![pay]);
+    let (mut chain, cache, tx, spent) = chain_and_spend();
     // As the pool checks it: the valid signature is kept.
-    let spent = vec![TxOut {
-        value: coins[0].value,
-        script_pubkey: chain.script(),
-    }];
-    let precomputed = PrecomputedTransactionData::new(&tx, spent);
+    let precomputed = PrecomputedTransactionData::new(&tx, vec![spent]);
     let flags = next_flags(&chain);
     verify_input_cached(&tx, 0, &precomputed, flags, Some(cache.signatures(true))).unwrap();
     assert_eq!(cache.signature_count(), 1);

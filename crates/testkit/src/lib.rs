@@ -214,6 +214,74 @@ impl TestChain {
 }
 
 impl TestChain {
+    /// A chain for node benches, as the blocks above genesis: 101 empty blocks, a block
+    /// fanning one coinbase out to `strands` coins, then `blocks` blocks of `strands`
+    /// payments, each spending the previous block's coin of its strand.
+    pub fn strand_blocks(blocks: usize, strands: usize) -> Vec<Block> {
+        let mut chain = TestChain::new();
+        let coinbases = chain.mine_empty(101);
+        let strand_count = i64::try_from(strands).expect("a bench-sized count");
+        let per_strand = coinbases[0].value.to_sat() / strand_count - 10_000;
+        let fan = chain.spend(
+            &coinbases[0],
+            (0..strands)
+                .map(|_| TxOut {
+                    value: Amount::from_sat(per_strand),
+                    script_pubkey: chain.script(),
+                })
+                .collect(),
+        );
+        let fan_fee = coinbases[0].value.to_sat() - per_strand * strand_count;
+        let fan_txid = fan.compute_txid();
+        chain
+            .mine_block(vec![fan], Amount::from_sat(fan_fee))
+            .expect("fan-out block");
+        let mut coins: Vec<Funding> = (0..strands)
+            .map(|i| Funding {
+                outpoint: OutPoint::new(fan_txid, u32::try_from(i).expect("few outputs")),
+                value: Amount::from_sat(per_strand),
+                height: 102,
+            })
+            .collect();
+        for _ in 0..blocks {
+            let height = chain.state.height() + 1;
+            let txs: Vec<Transaction> = coins
+                .iter()
+                .map(|coin| {
+                    chain.spend(
+                        coin,
+                        vec![TxOut {
+                            value: Amount::from_sat(coin.value.to_sat() - 1_000),
+                            script_pubkey: chain.script(),
+                        }],
+                    )
+                })
+                .collect();
+            coins = txs
+                .iter()
+                .zip(&coins)
+                .map(|(tx, coin)| Funding {
+                    outpoint: OutPoint::new(tx.compute_txid(), 0),
+                    value: Amount::from_sat(coin.value.to_sat() - 1_000),
+                    height,
+                })
+                .collect();
+            chain
+                .mine_block(txs, Amount::from_sat(1_000 * strand_count))
+                .expect("valid block");
+        }
+        chain.state.active_chain()[1..]
+            .iter()
+            .map(|hash| {
+                chain
+                    .state
+                    .block_ref(hash)
+                    .expect("a block of the active chain is kept")
+                    .clone()
+            })
+            .collect()
+    }
+
     /// The active chain as the consensus rules see it, for calling them directly.
     pub fn active_view(&self) -> Branch<'_> {
         self.state

@@ -58,6 +58,28 @@ fn connected_to(from: &TestNode, to: &TestNode) -> bool {
         .any(|p| p["addr"].as_str() == Some(target.as_str()))
 }
 
+/// Four nodes in a line, each connected to the one before, A at height 101 (its coins
+/// anyone can spend) and the others synced to it:
+///
+/// ```text
+///   A <── B <── C <── D
+/// ```
+fn line_of_four() -> [TestNode; 4] {
+    let a = listening_node();
+    a.rpc("generatetoaddress", json!([101, anyone_address()]));
+    let b = listening_node();
+    let c = listening_node();
+    let d = TestNode::start(&[]);
+    connect_once(&b, &a);
+    connect_once(&c, &b);
+    connect_once(&d, &c);
+    let a_tip = best(&a);
+    for (name, node) in [("B", &b), ("C", &c), ("D", &d)] {
+        wait_until(&format!("{name} to reach A's tip"), || best(node) == a_tip);
+    }
+    [a, b, c, d]
+}
+
 /// One chain of 500 blocks, mined on A, reaches three nodes connected to it.
 ///
 /// ```text
@@ -95,18 +117,7 @@ fn three_nodes_sync_500_blocks_from_one() {
 /// ```
 #[test]
 fn a_payment_sent_to_one_end_of_a_line_reaches_every_node() {
-    let mut a = listening_node();
-    a.rpc("generatetoaddress", json!([101, anyone_address()]));
-    let mut b = listening_node();
-    let mut c = listening_node();
-    let mut d = TestNode::start(&[]);
-    connect_once(&b, &a);
-    connect_once(&c, &b);
-    connect_once(&d, &c);
-    let a_tip = best(&a);
-    for (name, node) in [("B", &b), ("C", &c), ("D", &d)] {
-        wait_until(&format!("{name} to reach A's tip"), || best(node) == a_tip);
-    }
+    let [mut a, mut b, mut c, mut d] = line_of_four();
     // Each node has only its neighbours: the payment must hop.
     assert_eq!(peer_count(&a), 1);
     assert_eq!(peer_count(&b), 2);
@@ -143,18 +154,7 @@ fn a_payment_sent_to_one_end_of_a_line_reaches_every_node() {
 /// ```
 #[test]
 fn a_partition_heals_onto_the_chain_with_more_work() {
-    let mut a = listening_node();
-    a.rpc("generatetoaddress", json!([101, anyone_address()]));
-    let mut b = listening_node();
-    let mut c = listening_node();
-    let mut d = TestNode::start(&[]);
-    connect_once(&b, &a);
-    connect_once(&c, &b);
-    connect_once(&d, &c);
-    let common = best(&a);
-    for (name, node) in [("B", &b), ("C", &c), ("D", &d)] {
-        wait_until(&format!("{name} to reach A's tip"), || best(node) == common);
-    }
+    let [mut a, mut b, mut c, mut d] = line_of_four();
 
     // Cut the bridge.
     disconnect(&c, &b);
